@@ -1,0 +1,151 @@
+"""The pipeline: read → normalize → outline → match → score.
+
+The engine returns result objects; only the CLI prints and exits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fzcheck import kinds, metadata, outline
+from fzcheck.errors import RuleSetError
+from fzcheck.i18n import t
+from fzcheck.match import MatchContext
+from fzcheck.model import (FAIL, NOT_APPLICABLE, PASS, WAIVED, Document, DocumentResult, Paragraph, RawDocument,
+                           RuleResult)
+from fzcheck.normalize import normalize_document
+from fzcheck.readers import DEFAULT_MAX_BYTES, read_document
+from fzcheck.ruleset import RoleConfig, RuleSet
+
+
+class Roles:
+    """Adapts a rule set's role patterns to what the outline parser asks."""
+
+    def __init__(self, config: RoleConfig):
+        self.config = config
+
+    def _first(self, groups: dict, text: str, year: int | None, order: tuple[str, ...]) -> str | None:
+        for role in order:
+            group = groups.get(role)
+            pat = group.compiled(year) if group else None
+            if pat is not None and pat.search(text):
+                return role
+        return None
+
+    def classify_heading(self, text: str, year: int | None) -> str | None:
+        h = self.config.headings
+        short = self._first(h, text, year, ("shortcomings",))
+        plan = self._first(h, text, year, ("next_year",))
+        if short and plan:
+            return "combined"
+        return self._first(h, text, year, ("first_responsible", "shortcomings", "next_year", "other",
+                                           "achievements"))
+
+    def classify_subheading(self, text: str, year: int | None) -> str | None:
+        return self._first(self.config.subheadings, text, year, ("shortcomings", "next_year", "first_responsible"))
+
+    def starts_next_year(self, text: str, year: int | None) -> bool:
+        pat = self.config.next_year_start.compiled(year)
+        return bool(pat is not None and pat.search(text))
+
+
+def analyze(raw: RawDocument, ruleset: RuleSet) -> Document:
+    """Normalize a read document and find its parts, year and date."""
+    paragraphs, noise = normalize_document(raw)
+    return analyze_paragraphs(raw.path, paragraphs, noise, ruleset, dict(raw.meta))
+
+
+def analyze_paragraphs(path: str, paragraphs: list[Paragraph], noise: list[str], ruleset: RuleSet,
+                       meta: dict[str, Any] | None = None) -> Document:
+    headings = outline.find_headings(paragraphs)
+    published, pub_source = metadata.detect_published(noise, paragraphs)
+    year, year_source = metadata.detect_year(paragraphs, headings, published)
+    root, sentences = outline.build(paragraphs, headings, Roles(ruleset.roles), year,
+                                    ruleset.context.done_roles)
+    meta = dict(meta or {})
+    meta["published_source"] = pub_source
+    return Document(path, paragraphs, sentences, root, year, year_source, published, meta)
+
+
+def from_text(text: str, ruleset: RuleSet, path: str = "<text>") -> Document:
+    """Analyze a string as if it were a UTF-8 text file (used by examples and tests)."""
+    from fzcheck.readers.text import paragraphs_from_text
+
+    return analyze(RawDocument(path, paragraphs_from_text(text)), ruleset)
+
+
+@dataclass
+class Options:
+    lang: str = "zh"
+    fail_under: float | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    waivers: list[dict[str, Any]] = field(default_factory=list)
+
+
+def evaluate(doc: Document, ruleset: RuleSet, lang: str = "zh") -> list[RuleResult]:
+    results = []
+    for rule in ruleset.rules:
+        if rule.weight == 0 and rule.severity == "off":  # pragma: no cover - reserved
+            continue
+        if doc.year is not None and (rule.since_year and doc.year < rule.since_year
+                                     or rule.until_year and doc.year > rule.until_year):
+            res = kinds.result(rule, lang, NOT_APPLICABLE, 0.0, t("msg.not_applicable_year", lang, year=doc.year),
+                               finding="not_applicable")
+            results.append(res)
+            continue
+        fn = kinds.KINDS.get(rule.kind)
+        if fn is None:
+            raise RuleSetError(f"rule '{rule.id}': unknown kind '{rule.kind}'", ruleset.path)
+        ctx = MatchContext(doc, ruleset, rule.id)
+        results.append(fn(rule, doc, ctx, lang))
+    return results
+
+
+def score(results: list[RuleResult]) -> float:
+    counted = [r for r in results if r.status not in (NOT_APPLICABLE, WAIVED)]
+    total = sum(r.weight for r in counted)
+    if not total:
+        return 0.0
+    return round(100.0 * sum(r.weight * r.credit for r in counted) / total, 1)
+
+
+def gate(results: list[RuleResult], value: float, threshold: float) -> bool:
+    required_failed = any(r.severity == "required" and r.status == FAIL for r in results)
+    return value >= threshold and not required_failed
+
+
+def check_document(doc: Document, ruleset: RuleSet, options: Options | None = None) -> DocumentResult:
+    options = options or Options()
+    results = evaluate(doc, ruleset, options.lang)
+    if options.waivers:
+        from fzcheck.waivers import apply_waivers
+
+        apply_waivers(results, options.waivers, doc.path, options.lang)
+    value = score(results)
+    threshold = options.fail_under if options.fail_under is not None else ruleset.threshold
+    band = ruleset.grade(value)
+    sections = [{"role": s.role, "heading": s.marker + s.heading, "line": s.line, "combined": s.combined}
+                for s in doc.root.children]
+    meta = {k: v for k, v in doc.meta.items() if v is not None}
+    return DocumentResult(
+        path=doc.path, year=doc.year, year_source=doc.year_source, published=doc.published,
+        score=value, grade=band.get(options.lang) or band["zh"], passed=gate(results, value, threshold),
+        threshold=threshold, sections=sections, results=results, meta=meta,
+    )
+
+
+def check_path(path: str, ruleset: RuleSet, options: Options | None = None) -> DocumentResult:
+    options = options or Options()
+    raw = read_document(path, options.max_bytes)
+    return check_document(analyze(raw, ruleset), ruleset, options)
+
+
+def rule_counts(result: DocumentResult) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for r in result.results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    return counts
+
+
+__all__ = ["analyze", "check_document", "check_path", "evaluate", "score", "gate", "Options", "from_text",
+           "PASS", "FAIL"]

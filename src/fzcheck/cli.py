@@ -1,0 +1,209 @@
+"""Command line: `fzcheck check`, `fzcheck explain`, `fzcheck rules …`."""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+
+import click
+
+from fzcheck import __version__
+from fzcheck.errors import EXIT_ERROR, EXIT_GATE, EXIT_OK, FzError, RuleSetError
+from fzcheck.i18n import LANGS
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def fail(message: str) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F821
+    click.echo(f"fzcheck: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Print, or write a file atomically: a failed run never leaves half a report."""
+    if not output or output == "-":
+        click.echo(text, nl=False)
+        return
+    directory = os.path.dirname(os.path.abspath(output))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".fzcheck-", dir=directory)
+    except OSError as exc:
+        raise FzError(f"cannot write the output: {exc.strerror or exc}", output) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, output)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="fzcheck")
+def cli() -> None:
+    """fzcheck — 法治政府建设年度报告合规检查 / compliance checker for annual reports on
+    building rule-of-law government."""
+
+
+def _parse_size(value: str) -> int:
+    text = value.strip().upper()
+    scale = 1
+    for suffix, mult in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("G", 1 << 30), ("M", 1 << 20),
+                         ("K", 1 << 10), ("B", 1)):
+        if text.endswith(suffix):
+            text, scale = text[: -len(suffix)], mult
+            break
+    try:
+        return int(float(text) * scale)
+    except ValueError:
+        raise click.BadParameter(f"not a size: {value!r} (e.g. 20MB)") from None
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-r", "--rules", "rules", metavar="FILE|NAME", help="Rule set file or shipped name (default: annual-report).")
+@click.option("-f", "--format", "fmt", default="text", show_default=True,
+              type=click.Choice(["text", "json"]), help="Output format.")
+@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True, help="Language of the report.")
+@click.option("--fail-under", type=float, metavar="N", help="Score threshold of the gate (overrides the rule set).")
+@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE (atomically).")
+@click.option("--waivers", metavar="FILE", help="YAML file of waived rules (rule, reason, expires, files).")
+@click.option("--max-size", default="20MB", show_default=True, help="Largest input file accepted.")
+@click.option("--color/--no-color", default=None, help="Colour the text report (default: on a terminal).")
+def check(paths, rules, fmt, lang, fail_under, output, waivers, max_size, color):
+    """Check reports (files or folders) and print the gap report.
+
+    Exit code 0: every report passes; 1: a report fails the gate (score below the
+    threshold or a required rule failed); 2: usage, input or rule-set error.
+    """
+    from fzcheck.checker import Options, check_path
+    from fzcheck.readers import iter_report_files
+    from fzcheck.render import Report, render
+    from fzcheck.ruleset import load_ruleset
+    from fzcheck.waivers import expired, load_waivers
+
+    ruleset = load_ruleset(rules)
+    options = Options(lang=lang, fail_under=fail_under, max_bytes=_parse_size(max_size))
+    if waivers:
+        options.waivers = load_waivers(waivers)
+        for w in expired(options.waivers):
+            click.echo(f"fzcheck: warning: {w['source']}: waiver for '{w['rule']}' expired on "
+                       f"{w['expires'].isoformat()}; ignored", err=True)
+    documents, errors = [], []
+    files = iter_report_files(list(paths))
+    if not files:
+        fail("no report files found in " + ", ".join(paths))
+    for path in files:
+        try:
+            documents.append(check_path(path, ruleset, options))
+        except FzError as exc:
+            if isinstance(exc, RuleSetError):
+                raise
+            errors.append({"path": path, "error": exc.message})
+            click.echo(f"{path}: {exc.message}", err=True)
+        except Exception as exc:  # a bug must not lose the rest of the batch
+            if os.environ.get("FZCHECK_DEBUG"):
+                raise
+            errors.append({"path": path, "error": f"internal error: {exc.__class__.__name__}: {exc}"})
+            click.echo(f"{path}: internal error: {exc.__class__.__name__}: {exc}", err=True)
+    report = Report(ruleset.id, ruleset.version, documents, errors)
+    use_color = color if color is not None else (not output and sys.stdout.isatty())
+    write_output(render(report, fmt, lang, use_color and fmt == "text"), output)
+    if errors:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_OK if all(d.passed for d in documents) else EXIT_GATE)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("rule_id")
+@click.option("-r", "--rules", "rules", metavar="FILE|NAME", help="Rule set file or shipped name.")
+@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True)
+def explain(rule_id, rules, lang):
+    """Explain what a rule requires, its legal basis and its examples."""
+    from fzcheck.explain import explain_rule
+    from fzcheck.ruleset import load_ruleset
+
+    ruleset = load_ruleset(rules)
+    rule = ruleset.rule(rule_id)
+    if rule is None:
+        fail(f"no rule '{rule_id}' in rule set {ruleset.id} (see: fzcheck rules list)")
+    click.echo(explain_rule(rule, lang))
+
+
+@cli.group(context_settings=CONTEXT)
+def rules() -> None:
+    """List, validate and test rule sets."""
+
+
+@rules.command("list", context_settings=CONTEXT)
+@click.option("-r", "--rules", "rules_arg", metavar="FILE|NAME", help="Rule set file or shipped name.")
+@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True)
+def rules_list(rules_arg, lang):
+    """List the rules of a rule set with severity and weight."""
+    from fzcheck.explain import list_rules
+    from fzcheck.ruleset import load_ruleset
+
+    click.echo(list_rules(load_ruleset(rules_arg), lang))
+
+
+@rules.command("validate", context_settings=CONTEXT)
+@click.argument("files", nargs=-1, required=True)
+def rules_validate(files):
+    """Validate rule set files against the schema and semantic checks."""
+    from fzcheck.ruleset import load_raw
+
+    bad = 0
+    for f in files:
+        try:
+            load_raw(f)
+            click.echo(f"{f}: ok")
+        except FzError as exc:
+            bad += 1
+            click.echo(str(exc), err=True)
+    sys.exit(EXIT_ERROR if bad else EXIT_OK)
+
+
+@rules.command("test", context_settings=CONTEXT)
+@click.argument("files", nargs=-1)
+def rules_test(files):
+    """Run every rule's examples: 'pass' examples must pass, 'fail' examples must not."""
+    from fzcheck.examples import run_examples
+    from fzcheck.ruleset import load_ruleset
+
+    failures = 0
+    total = 0
+    for f in files or [None]:
+        ruleset = load_ruleset(f)
+        for outcome in run_examples(ruleset):
+            total += 1
+            if not outcome.ok:
+                failures += 1
+                click.echo(f"{ruleset.path}: {outcome.describe()}")
+    click.echo(f"{total - failures} passed, {failures} failed")
+    sys.exit(EXIT_GATE if failures else EXIT_OK)
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("fzcheck: aborted", err=True)
+        sys.exit(EXIT_ERROR)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_ERROR)
+    except FzError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except BrokenPipeError:
+        sys.exit(EXIT_ERROR)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,95 @@
+"""User-facing words, Chinese by default, English with --lang en."""
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+
+_MESSAGES: dict[str, dict[str, str]] = {
+    # rule status
+    "status.pass": {"zh": "通过", "en": "pass"},
+    "status.partial": {"zh": "部分", "en": "partial"},
+    "status.fail": {"zh": "缺失", "en": "fail"},
+    "status.not_applicable": {"zh": "不适用", "en": "not applicable"},
+    "status.waived": {"zh": "已豁免", "en": "waived"},
+    # item status
+    "item.pass": {"zh": "已落实", "en": "done"},
+    "item.plan_only": {"zh": "仅在计划中", "en": "plan only"},
+    "item.problem_only": {"zh": "仅在问题中", "en": "named as a problem only"},
+    "item.negated": {"zh": "表述为缺失", "en": "stated as lacking"},
+    "item.missing": {"zh": "未提及", "en": "not mentioned"},
+    # evidence status
+    "hit.done": {"zh": "已落实", "en": "done"},
+    "hit.plan": {"zh": "计划", "en": "plan"},
+    "hit.problem": {"zh": "问题", "en": "problem"},
+    "hit.negated": {"zh": "缺失表述", "en": "lacking"},
+    # severity
+    "severity.required": {"zh": "必备", "en": "required"},
+    "severity.recommended": {"zh": "建议", "en": "recommended"},
+    "severity.info": {"zh": "提示", "en": "info"},
+    # roles
+    "role.preamble": {"zh": "开头", "en": "opening"},
+    "role.achievements": {"zh": "举措和成效", "en": "achievements"},
+    "role.first_responsible": {"zh": "第一责任人", "en": "first responsible"},
+    "role.shortcomings": {"zh": "存在的不足", "en": "shortcomings"},
+    "role.next_year": {"zh": "下一年度安排", "en": "next year"},
+    "role.other": {"zh": "其他", "en": "other"},
+    # messages about results
+    "msg.found": {"zh": "已见本年度落实的表述", "en": "reported as done in the year"},
+    "msg.partial_credit": {"zh": "只有较弱的表述，得部分分", "en": "only weak evidence; partial credit"},
+    "msg.plan_only": {"zh": "仅在下一年度安排或计划性表述中提及，未见本年度已落实", "en": "mentioned only as a plan, not as done in the year"},
+    "msg.problem_only": {"zh": "仅在存在的不足中提及，未见本年度已落实", "en": "named only among the shortcomings, not as done"},
+    "msg.negated": {"zh": "报告表述为尚未建立或不足，未见已落实", "en": "stated as lacking, not as done"},
+    "msg.missing": {"zh": "报告未提及", "en": "not mentioned in the report"},
+    "msg.items": {"zh": "{total}项中已落实{done}项", "en": "{done} of {total} items done"},
+    "msg.items_missing": {"zh": "；未落实：{names}", "en": "; not done: {names}"},
+    "msg.section_found": {"zh": "有单独标题的部分：{heading}", "en": "has a part of its own: {heading}"},
+    "msg.section_sub": {"zh": "只作为小标题出现（{heading}），没有单独的部分", "en": "only a sub-heading ({heading}), no part of its own"},
+    "msg.section_missing": {"zh": "没有单独标题的此部分", "en": "no part of its own"},
+    "msg.count": {"zh": "找到{n}处工作数据（至少需要{min}处）", "en": "{n} figures about the work found (at least {min} needed)"},
+    "msg.absent_ok": {"zh": "未发现", "en": "none found"},
+    "msg.absent_found": {"zh": "发现{n}处", "en": "{n} found"},
+    "msg.deadline_ok": {"zh": "发布日期{date}，在{deadline}之前", "en": "published {date}, by {deadline}"},
+    "msg.deadline_late": {"zh": "发布日期{date}，晚于{deadline}", "en": "published {date}, after {deadline}"},
+    "msg.deadline_unknown": {"zh": "文中没有发布日期", "en": "no publication date in the text"},
+    "msg.year_unknown": {"zh": "无法确定报告年度", "en": "the report year cannot be determined"},
+    "msg.years_ok": {"zh": "报告年度{year}，年份一致", "en": "report year {year}; years consistent"},
+    "msg.years_bad": {"zh": "报告年度{year}：{problems}", "en": "report year {year}: {problems}"},
+    "msg.year_plan": {"zh": "下一年度安排写的是{got}年（应为{want}年）", "en": "the plan is for {got} (expected {want})"},
+    "msg.year_heading": {"zh": "工作部分标题写的是{got}年（应为{want}年）", "en": "the achievements heading says {got} (expected {want})"},
+    "msg.year_published": {"zh": "发布日期在{got}年（应为{want}年）", "en": "published in {got} (expected {want})"},
+    "msg.year_future": {"zh": "正文出现{got}年，晚于下一年度", "en": "the text names {got}, after next year"},
+    "msg.anachronism": {"zh": "“{term}”{since}年才提出", "en": "'{term}' dates from {since}"},
+    "msg.not_applicable_year": {"zh": "不适用于{year}年度的报告", "en": "does not apply to a report on {year}"},
+    "msg.waived": {"zh": "已豁免：{reason}", "en": "waived: {reason}"},
+    # report summary
+    "report.score": {"zh": "得分", "en": "score"},
+    "report.grade": {"zh": "等级", "en": "grade"},
+    "report.gate_pass": {"zh": "通过", "en": "PASS"},
+    "report.gate_fail": {"zh": "未通过", "en": "FAIL"},
+    "report.year": {"zh": "报告年度", "en": "year"},
+    "report.year_unknown": {"zh": "未知", "en": "unknown"},
+    "report.published": {"zh": "发布日期", "en": "published"},
+    "report.parts": {"zh": "报告结构", "en": "parts"},
+    "report.no_parts": {"zh": "（未识别到分部分的标题）", "en": "(no part headings found)"},
+    "report.fix": {"zh": "修改建议", "en": "fix"},
+    "report.basis": {"zh": "依据", "en": "basis"},
+    "report.line": {"zh": "第{line}行", "en": "line {line}"},
+    "report.threshold": {"zh": "门槛", "en": "threshold"},
+    "report.required_failed": {"zh": "必备项缺失", "en": "required rules failed"},
+    "report.summary": {"zh": "共{n}份报告：{passed}份通过，{failed}份未通过，{errors}份无法读取",
+                       "en": "{n} reports: {passed} passed, {failed} failed, {errors} unreadable"},
+    "report.error": {"zh": "无法检查", "en": "cannot check"},
+}
+
+
+def t(key: str, lang: str = "zh", **kwargs: object) -> str:
+    entry = _MESSAGES.get(key)
+    if entry is None:
+        return key
+    text = entry.get(lang) or entry["zh"]
+    return text.format(**kwargs) if kwargs else text
+
+
+def pick(text: dict[str, str] | None, lang: str) -> str:
+    if not text:
+        return ""
+    return text.get(lang) or text.get("zh") or ""

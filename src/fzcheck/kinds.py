@@ -1,0 +1,204 @@
+"""The registry of rule kinds. Each kind turns a rule and a document into a result.
+
+Kinds know how to judge (evidence for an element, a part of the report, a count,
+an absence, a date), never what any particular element is: that is in the rules.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable
+
+import regex
+
+from fzcheck.i18n import pick, t
+from fzcheck.match import MatchContext, evidence, find_hits, found_in, item_status, to_evidence
+from fzcheck.model import (FAIL, HIT_DONE, ITEM_PASS, NEXT_YEAR, NOT_APPLICABLE, PARTIAL, PASS, Document,
+                           Evidence, ItemResult, RuleResult, short_heading)
+from fzcheck.outline import iter_sections
+from fzcheck.ruleset import Rule, compile_pattern
+
+KindFn = Callable[[Rule, Document, MatchContext, str], RuleResult]
+KINDS: dict[str, KindFn] = {}
+
+
+def kind(name: str):
+    def register(fn: KindFn) -> KindFn:
+        KINDS[name] = fn
+        return fn
+    return register
+
+
+def status_from_credit(credit: float) -> str:
+    if credit >= 1 - 1e-9:
+        return PASS
+    return PARTIAL if credit > 0 else FAIL
+
+
+def result(rule: Rule, lang: str, status: str, credit: float, message: str, *, finding: str = "",
+           items: list[ItemResult] | None = None, ev: list[Evidence] | None = None,
+           roles: list[str] | None = None) -> RuleResult:
+    return RuleResult(
+        id=rule.id, title=rule.title, severity=rule.severity, weight=rule.weight, status=status,
+        credit=credit, finding=finding or status, found_in=roles or [], items=items or [], evidence=ev or [],
+        message=message, fix=pick(rule.fix, lang) if status != PASS else "", basis=rule.basis, group=rule.group,
+    )
+
+
+def _finding_message(status: str, credit: float, lang: str) -> str:
+    if status == ITEM_PASS:
+        return t("msg.found", lang) if credit >= 1 else t("msg.partial_credit", lang)
+    return t(f"msg.{status}", lang)
+
+
+@kind("element")
+def element(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResult:
+    if not rule.items:
+        hits = [h for m in rule.evidence for h in find_hits(ctx, m)]
+        status, credit = item_status(hits)
+        return result(rule, lang, status_from_credit(credit), credit, _finding_message(status, credit, lang),
+                      finding=status, ev=evidence(doc, hits), roles=found_in(doc, hits))
+    # A collective name ("五大程序") credits every item only where it reports work done.
+    collective = [h for m in rule.collective for h in find_hits(ctx, m, collective=True) if h.status == HIT_DONE]
+    items: list[ItemResult] = []
+    all_hits = list(collective)
+    total = sum(i.weight for i in rule.items)
+    earned = 0.0
+    for item in rule.items:
+        hits = [h for m in item.evidence for h in find_hits(ctx, m)]
+        all_hits.extend(hits)
+        status, credit = item_status(hits + collective)
+        own_status, _ = item_status(hits)
+        by_collective = status == ITEM_PASS and own_status != ITEM_PASS
+        earned += item.weight * credit
+        items.append(ItemResult(item.id, item.title, status, evidence(doc, hits + collective, limit=2),
+                                found_in(doc, hits + collective), item.weight, by_collective))
+    credit = earned / total if total else 0.0
+    done = sum(1 for i in items if i.status == ITEM_PASS)
+    message = t("msg.items", lang, total=len(items), done=done)
+    missing = [f"{pick(i.title, lang)}（{t('item.' + i.status, lang)}）" if lang == "zh"
+               else f"{pick(i.title, lang)} ({t('item.' + i.status, lang)})"
+               for i in items if i.status != ITEM_PASS]
+    if missing:
+        message += t("msg.items_missing", lang, names="、".join(missing) if lang == "zh" else ", ".join(missing))
+    summary = ITEM_PASS if done == len(items) else ("partial" if done else "missing")
+    return result(rule, lang, status_from_credit(credit), credit, message, finding=summary, items=items,
+                  ev=evidence(doc, all_hits, limit=5), roles=found_in(doc, all_hits))
+
+
+def _heading_evidence(doc: Document, section) -> Evidence:
+    for i, s in enumerate(doc.sentences):
+        if s.is_heading and s.section is section:
+            from fzcheck.match import Hit
+
+            return to_evidence(doc, Hit(i, 0, len(s.text), HIT_DONE))
+    return Evidence(section.marker + section.heading, section.heading, section.line, section.path(),
+                    section.role, HIT_DONE)
+
+
+@kind("section")
+def section(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResult:
+    role = rule.params["role"]
+    tops = [s for s in doc.root.children
+            if s.role == role or (s.combined and role == NEXT_YEAR)]
+    if tops:
+        ev = [_heading_evidence(doc, s) for s in tops[:2]]
+        return result(rule, lang, PASS, 1.0, t("msg.section_found", lang, heading=short_heading(
+            tops[0].marker + tops[0].heading, 40)), ev=ev, roles=[role])
+    sub_credit = float(rule.params.get("sub_credit", 0))
+    subs = [s for s in iter_sections(doc.root) if s.depth > 1 and s.role == role]
+    if subs and sub_credit > 0:
+        return result(rule, lang, PARTIAL, sub_credit, t("msg.section_sub", lang, heading=short_heading(
+            subs[0].marker + subs[0].heading, 40)), finding="sub_heading",
+            ev=[_heading_evidence(doc, subs[0])], roles=[role])
+    return result(rule, lang, FAIL, 0.0, t("msg.section_missing", lang), finding="missing")
+
+
+@kind("count")
+def count(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResult:
+    need = int(rule.params.get("min", 1))
+    hits = [h for m in rule.evidence for h in find_hits(ctx, m) if h.status == HIT_DONE]
+    n = len(hits)
+    credit = min(1.0, n / need)
+    return result(rule, lang, status_from_credit(credit), credit, t("msg.count", lang, n=n, min=need),
+                  finding=str(n), ev=evidence(doc, hits, limit=5), roles=found_in(doc, hits))
+
+
+@kind("absence")
+def absence(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResult:
+    hits = [h for m in rule.evidence for h in find_hits(ctx, m)]
+    if not hits:
+        return result(rule, lang, PASS, 1.0, t("msg.absent_ok", lang), finding="none")
+    return result(rule, lang, FAIL, 0.0, t("msg.absent_found", lang, n=len(hits)), finding=str(len(hits)),
+                  ev=evidence(doc, hits, limit=5), roles=found_in(doc, hits))
+
+
+@kind("deadline")
+def deadline(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResult:
+    if not doc.published or doc.year is None:
+        msg = t("msg.deadline_unknown", lang) if not doc.published else t("msg.year_unknown", lang)
+        return result(rule, lang, NOT_APPLICABLE, 0.0, msg, finding="unknown")
+    year = doc.year + int(rule.params.get("year_offset", 1))
+    try:
+        limit = dt.date(year, int(rule.params["month"]), int(rule.params["day"]))
+    except ValueError:
+        limit = dt.date(year, int(rule.params["month"]), 28)
+    published = dt.date.fromisoformat(doc.published)
+    ev = [Evidence(doc.published, doc.published, None, "", "preamble", HIT_DONE,
+                   {"source": doc.meta.get("published_source")})]
+    if published <= limit:
+        return result(rule, lang, PASS, 1.0, t("msg.deadline_ok", lang, date=doc.published,
+                                                 deadline=limit.isoformat()), finding="on_time", ev=ev)
+    return result(rule, lang, FAIL, 0.0, t("msg.deadline_late", lang, date=doc.published,
+                                            deadline=limit.isoformat()), finding="late", ev=ev)
+
+
+_YEAR_IN = regex.compile(r"(?<![\d\-—–~至到])((?:19|20)\d{2})\s*年")
+
+
+@kind("year-consistency")
+def year_consistency(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResult:
+    year = doc.year
+    if year is None:
+        return result(rule, lang, NOT_APPLICABLE, 0.0, t("msg.year_unknown", lang), finding="unknown")
+    problems: list[str] = []
+    ev: list[Evidence] = []
+    from fzcheck.match import Hit
+
+    for top in doc.root.children:
+        m = _YEAR_IN.search(top.heading)
+        if not m:
+            continue
+        got = int(m.group(1))
+        key = None
+        if top.role == NEXT_YEAR and got != year + 1:
+            key, want = "msg.year_plan", year + 1
+        elif top.role in ("achievements", "first_responsible") and got != year:
+            key, want = "msg.year_heading", year
+        if key:
+            problems.append(t(key, lang, got=got, want=want))
+            ev.append(_heading_evidence(doc, top))
+    if doc.published and int(doc.published[:4]) != year + 1 and doc.meta.get("published_source") == "page":
+        problems.append(t("msg.year_published", lang, got=doc.published[:4], want=year + 1))
+    for i, s in enumerate(doc.sentences):
+        for m in _YEAR_IN.finditer(s.text):
+            if int(m.group(1)) > year + 1:
+                problems.append(t("msg.year_future", lang, got=m.group(1)))
+                ev.append(to_evidence(doc, Hit(i, m.start(), m.end(), "problem")))
+                break
+        if len(problems) > 6:
+            break
+    for entry in rule.params.get("anachronisms", []):
+        if year >= int(entry["since"]):
+            continue
+        pat = compile_pattern(entry["term"], year)
+        for i, s in enumerate(doc.sentences):
+            m = pat.search(s.text)
+            if m:
+                problems.append(t("msg.anachronism", lang, term=m.group(0), since=entry["since"]))
+                ev.append(to_evidence(doc, Hit(i, m.start(), m.end(), "problem")))
+                break
+    if not problems:
+        return result(rule, lang, PASS, 1.0, t("msg.years_ok", lang, year=year), finding="consistent")
+    sep = "；" if lang == "zh" else "; "
+    return result(rule, lang, FAIL, 0.0, t("msg.years_bad", lang, year=year, problems=sep.join(dict.fromkeys(problems))),
+                  finding="inconsistent", ev=ev[:5])

@@ -1,0 +1,235 @@
+"""Finding evidence: where a matcher's patterns hit, and what each hit means.
+
+A hit is judged by the part it stands in and by its own sentence:
+- in a part that reports the year's work: a plan sentence is a plan, a clause that
+  says the thing is lacking is negated, anything else is done;
+- in the next-year part: a plan;
+- in the shortcomings part: a problem, unless its clause is concessive
+  (虽然聘请了法律顾问，但……) and itself reports work done.
+Quoted titles (《…》) and masked look-alike names never count.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from fzcheck.errors import RuleSetError
+from fzcheck.model import (HIT_DONE, HIT_NEGATED, HIT_PLAN, HIT_PROBLEM, ITEM_MISSING, ITEM_NEGATED,
+                           ITEM_PASS, ITEM_PLAN_ONLY, ITEM_PROBLEM_ONLY, NEXT_YEAR, SHORTCOMINGS, Document,
+                           Evidence, Sentence)
+from fzcheck.outline import iter_sections
+from fzcheck.ruleset import PATTERN_TIMEOUT, Group, Matcher, RuleSet
+
+_TITLE = regex.compile(r"《[^《》]{0,80}》")
+_STATUS_ORDER = {HIT_DONE: 0, HIT_PROBLEM: 1, HIT_PLAN: 2, HIT_NEGATED: 3}
+
+
+@dataclass
+class Hit:
+    sentence: int  # index into Document.sentences
+    start: int
+    end: int
+    status: str
+    credit: float = 1.0
+    collective: bool = False
+
+
+class MatchContext:
+    """Per-document caches: compiled context patterns and per-sentence facts."""
+
+    def __init__(self, doc: Document, ruleset: RuleSet, rule_id: str = ""):
+        self.doc = doc
+        self.year = doc.year
+        ctx = ruleset.context
+        self.done_roles = ctx.done_roles
+        self._plan = ctx.plan.compiled(self.year)
+        self._lacking = ctx.lacking.compiled(self.year)
+        self._concessive = ctx.concessive.compiled(self.year)
+        self._clause = regex.compile(ctx.clause_split)
+        self._plan_cache: dict[int, bool] = {}
+        self._title_cache: dict[int, list[tuple[int, int]]] = {}
+        self.rule_id = rule_id
+        self._units: dict[str, list[list[int]]] = {}
+
+    # -- running patterns safely -------------------------------------------------
+    def finditer(self, pattern: regex.Pattern, text: str):
+        try:
+            return list(pattern.finditer(text, timeout=PATTERN_TIMEOUT))
+        except TimeoutError:
+            raise RuleSetError(f"rule '{self.rule_id}': pattern {pattern.pattern!r} took longer than "
+                               f"{PATTERN_TIMEOUT:g} s on one sentence; simplify it "
+                               "(nested repetition such as (a+)+ backtracks without end)") from None
+
+    def search(self, pattern: regex.Pattern, text: str) -> bool:
+        try:
+            return pattern.search(text, timeout=PATTERN_TIMEOUT) is not None
+        except TimeoutError:
+            raise RuleSetError(f"rule '{self.rule_id}': pattern {pattern.pattern!r} took longer than "
+                               f"{PATTERN_TIMEOUT:g} s; simplify it") from None
+
+    # -- facts about sentences ---------------------------------------------------
+    def is_plan(self, i: int) -> bool:
+        if i not in self._plan_cache:
+            s = self.doc.sentences[i]
+            self._plan_cache[i] = bool(self._plan and self._plan.search(s.text))
+        return self._plan_cache[i]
+
+    def titles(self, i: int) -> list[tuple[int, int]]:
+        if i not in self._title_cache:
+            self._title_cache[i] = [m.span() for m in _TITLE.finditer(self.doc.sentences[i].text)]
+        return self._title_cache[i]
+
+    def clause(self, i: int, start: int, end: int) -> str:
+        text = self.doc.sentences[i].text
+        left = 0
+        for m in self._clause.finditer(text, 0, start):
+            left = m.end()
+        m = self._clause.search(text, end)
+        right = m.start() if m else len(text)
+        return text[left:right]
+
+    def is_lacking(self, i: int, start: int, end: int) -> bool:
+        return bool(self._lacking and self._lacking.search(self.clause(i, start, end)))
+
+    def is_concessive(self, i: int, start: int, end: int) -> bool:
+        return bool(self._concessive and self._concessive.search(self.clause(i, start, end)))
+
+    # -- units -------------------------------------------------------------------
+    def units(self, unit: str) -> list[list[int]]:
+        if unit in ("sentence", "heading"):
+            return [[i] for i in range(len(self.doc.sentences))]
+        if unit not in self._units:
+            groups: dict[object, list[int]] = {}
+            top_of: dict[int, object] = {}
+            if unit == "section":
+                for top in self.doc.root.children:
+                    top_of[id(top)] = top
+                    for sub in iter_sections(top):
+                        top_of[id(sub)] = top
+            for i, s in enumerate(self.doc.sentences):
+                if unit == "paragraph":
+                    key: object = s.para
+                elif unit == "section":
+                    key = id(top_of.get(id(s.section), s.section))
+                else:
+                    key = 0
+                groups.setdefault(key, []).append(i)
+            self._units[unit] = list(groups.values())
+        return self._units[unit]
+
+    # -- judging one hit ---------------------------------------------------------
+    def judge(self, i: int, start: int, end: int, m: Matcher) -> str | None:
+        s: Sentence = self.doc.sentences[i]
+        done_roles = m.counts_in or self.done_roles
+        if s.role in done_roles:
+            if m.plan and self.is_plan(i):
+                return HIT_PLAN
+            if m.lacking and self.is_lacking(i, start, end):
+                return HIT_NEGATED
+            return HIT_DONE
+        if m.counts_in is not None:
+            return None
+        if s.role == NEXT_YEAR:
+            return HIT_PLAN
+        if s.role == SHORTCOMINGS:
+            if m.lacking and self.is_concessive(i, start, end) and not self.is_lacking(i, start, end):
+                return HIT_DONE
+            return HIT_PROBLEM
+        return HIT_PLAN
+
+
+def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(a < span[1] and span[0] < b for a, b in spans)
+
+
+def _spans(ctx: MatchContext, group: Group, text: str) -> list[tuple[int, int]]:
+    pat = group.compiled(ctx.year)
+    return [m.span() for m in ctx.finditer(pat, text)] if pat is not None else []
+
+
+def find_hits(ctx: MatchContext, m: Matcher, collective: bool = False) -> list[Hit]:
+    anchors = m.any.compiled(ctx.year)
+    if anchors is None:
+        return []
+    sentences = ctx.doc.sentences
+    hits: list[Hit] = []
+    for unit in ctx.units(m.unit):
+        found: list[tuple[int, int, int]] = []
+        for i in unit:
+            s = sentences[i]
+            if s.is_heading and not m.headings or m.unit == "heading" and not s.is_heading:
+                continue
+            matches = ctx.finditer(anchors, s.text)
+            if not matches:
+                continue
+            masks = _spans(ctx, m.mask, s.text) if m.mask else []
+            titles = [] if m.titles else ctx.titles(i)
+            for mt in matches:
+                span = mt.span()
+                if span[0] == span[1] or _overlaps(span, masks) or _overlaps(span, titles):
+                    continue
+                found.append((i, span[0], span[1]))
+        if not found:
+            continue
+        if m.all or m.none:
+            text = "\n".join(sentences[i].text for i in unit)
+            if any(not ctx.search(g.compiled(ctx.year), text) for g in m.all if g):
+                continue
+            if m.none and ctx.search(m.none.compiled(ctx.year), text):
+                continue
+        for i, a, b in found:
+            status = ctx.judge(i, a, b, m)
+            if status is not None:
+                hits.append(Hit(i, a, b, status, m.credit, collective))
+    return hits
+
+
+def item_status(hits: list[Hit]) -> tuple[str, float]:
+    """Status and credit of an element or item from its hits: done beats everything."""
+    done = [h.credit for h in hits if h.status == HIT_DONE]
+    if done:
+        return ITEM_PASS, max(done)
+    statuses = {h.status for h in hits}
+    if HIT_PROBLEM in statuses:
+        return ITEM_PROBLEM_ONLY, 0.0
+    if HIT_PLAN in statuses:
+        return ITEM_PLAN_ONLY, 0.0
+    if HIT_NEGATED in statuses:
+        return ITEM_NEGATED, 0.0
+    return ITEM_MISSING, 0.0
+
+
+def found_in(doc: Document, hits: list[Hit]) -> list[str]:
+    roles = {doc.sentences[h.sentence].role for h in hits}
+    from fzcheck.model import ROLES
+
+    return [r for r in ROLES if r in roles]
+
+
+def evidence(doc: Document, hits: list[Hit], limit: int = 3) -> list[Evidence]:
+    """The hits worth showing: done ones first, else the best of the rest."""
+    ordered = sorted(hits, key=lambda h: (_STATUS_ORDER.get(h.status, 9), h.sentence, h.start))
+    shown: list[Evidence] = []
+    seen: set[int] = set()
+    for h in ordered:
+        if h.sentence in seen:
+            continue
+        seen.add(h.sentence)
+        shown.append(to_evidence(doc, h))
+        if len(shown) >= limit:
+            break
+    return shown
+
+
+def to_evidence(doc: Document, h: Hit) -> Evidence:
+    s = doc.sentences[h.sentence]
+    par = doc.paragraphs[s.para]
+    location = dict(par.location_at(s.start + h.start))
+    text = s.text
+    if len(text) > 120:
+        left = max(0, h.start - 50)
+        text = ("…" if left else "") + text[left:left + 110] + ("…" if left + 110 < len(s.text) else "")
+    return Evidence(text=text, match=s.text[h.start:h.end], line=location.get("line"),
+                    section=s.section.path(), role=s.role, status=h.status, location=location,
+                    pos=(s.para, s.start + h.start))

@@ -1,0 +1,100 @@
+"""What a report says about itself: the year it reports on and its publication date."""
+from __future__ import annotations
+
+import datetime as dt
+
+import regex
+
+from fzcheck.model import Paragraph
+from fzcheck.outline import Heading
+
+_YEAR = regex.compile(r"((?:19|20)\d{2})\s*年度?")
+_PLACEHOLDER_YEAR = regex.compile(r"(?<![A-Za-z])[xX×*]{2,4}\s*年")
+_OPENING_YEAR = regex.compile(r"^[^。]{0,30}?((?:19|20)\d{2})\s*年(?:度|以来|,|我|全|是|,|初)")
+_HEADING_DONE = regex.compile(r"((?:19|20)\d{2})\s*年度?[^。]{0,30}(举措|成效|工作情况|开展情况|总结|主要工作|推进情况)")
+_HEADING_PLAN = regex.compile(r"((?:19|20)\d{2})\s*年度?[^。]{0,30}(安排|打算|计划|思路|要点|举措)")
+_DATE = r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+_LABELLED_DATE = regex.compile(r"(发布时间|发布日期|发文日期|成文日期|印发日期|公开日期|日期|时间)\s*:?\s*" + _DATE)
+_ANY_DATE = regex.compile(_DATE)
+_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+_CN_DIGIT["零"] = 0
+_CN_DIGIT["O"] = 0
+_CN_DATE = regex.compile(r"^([〇零O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$")
+_SIGNATURE_DATE = regex.compile(r"^" + _DATE + r"日?$")
+
+
+def _cn_number(text: str) -> int:
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGIT.get(tens, 1) if tens else 1) * 10 + (_CN_DIGIT.get(ones, 0) if ones else 0)
+    return _CN_DIGIT.get(text, 0)
+
+
+def _iso(y: int, m: int, d: int) -> str | None:
+    try:
+        return dt.date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def detect_year(paragraphs: list[Paragraph], headings: list[Heading],
+                published: str | None) -> tuple[int | None, str | None]:
+    """The year a report is about, and where it was read: title, opening, heading, published."""
+    first_heading = headings[0].para if headings else len(paragraphs)
+    front = paragraphs[: min(first_heading, 8)]
+    for par in front[:6]:
+        if len(par.text) <= 80:
+            if _PLACEHOLDER_YEAR.search(par.text):
+                return None, "placeholder"
+            m = _YEAR.search(par.text)
+            if m:
+                return int(m.group(1)), "title"
+    for par in front[:4]:
+        if _PLACEHOLDER_YEAR.match(par.text):
+            return None, "placeholder"
+        m = _OPENING_YEAR.search(par.text)
+        if m:
+            return int(m.group(1)), "opening"
+    for h in headings:
+        m = _HEADING_DONE.search(h.text)
+        if m:
+            return int(m.group(1)), "heading"
+    for h in headings:
+        m = _HEADING_PLAN.search(h.text)
+        if m:
+            return int(m.group(1)) - 1, "plan-heading"
+    if published:
+        return int(published[:4]) - 1, "published"
+    return None, None
+
+
+def detect_published(noise: list[str], paragraphs: list[Paragraph]) -> tuple[str | None, str | None]:
+    """The publication date the page or document shows, and its source."""
+    for line in noise:
+        m = _LABELLED_DATE.search(line)
+        if m:
+            iso = _iso(int(m.group(2)), int(m.group(3)), int(m.group(4)))
+            if iso:
+                return iso, "page"
+    for line in noise:
+        m = _ANY_DATE.search(line)
+        if m:
+            iso = _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            if iso:
+                return iso, "page"
+    for par in paragraphs[-4:][::-1]:
+        text = par.text.strip()
+        if len(text) > 24:
+            continue
+        m = _SIGNATURE_DATE.match(text)
+        if m:
+            iso = _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            if iso:
+                return iso, "signature"
+        m = _CN_DATE.match(text)
+        if m:
+            year = int("".join(str(_CN_DIGIT[c]) for c in m.group(1)))
+            iso = _iso(year, _cn_number(m.group(2)), _cn_number(m.group(3)))
+            if iso:
+                return iso, "signature"
+    return None, None

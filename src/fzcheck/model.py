@@ -1,0 +1,232 @@
+"""Plain data objects shared by every layer (read → normalize → outline → match → score → render)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Roles of the parts of a report.
+PREAMBLE = "preamble"
+ACHIEVEMENTS = "achievements"
+FIRST_RESPONSIBLE = "first_responsible"
+SHORTCOMINGS = "shortcomings"
+NEXT_YEAR = "next_year"
+OTHER = "other"
+ROLES = (PREAMBLE, ACHIEVEMENTS, FIRST_RESPONSIBLE, SHORTCOMINGS, NEXT_YEAR, OTHER)
+
+# Where a single piece of evidence stands, judged from its part and its sentence.
+HIT_DONE = "done"
+HIT_PLAN = "plan"
+HIT_PROBLEM = "problem"
+HIT_NEGATED = "negated"
+
+# Item status (per element or per item of a multi-item element).
+ITEM_PASS = "pass"
+ITEM_PLAN_ONLY = "plan_only"
+ITEM_PROBLEM_ONLY = "problem_only"
+ITEM_NEGATED = "negated"
+ITEM_MISSING = "missing"
+
+# Rule status.
+PASS = "pass"
+PARTIAL = "partial"
+FAIL = "fail"
+NOT_APPLICABLE = "not_applicable"
+WAIVED = "waived"
+
+
+@dataclass
+class Paragraph:
+    """One paragraph of the input after reading, before normalization.
+
+    ``lines`` maps character offsets in ``text`` to a location in the original:
+    a list of (offset, location) pairs sorted by offset, where location is a dict
+    such as {"line": 12} or {"page": 2, "line": 5} or {"paragraph": 7}.
+    """
+
+    text: str
+    locations: list[tuple[int, dict[str, Any]]]
+
+    def location_at(self, offset: int) -> dict[str, Any]:
+        best = self.locations[0][1] if self.locations else {}
+        for start, loc in self.locations:
+            if start <= offset:
+                best = loc
+            else:
+                break
+        return best
+
+
+@dataclass
+class RawDocument:
+    path: str
+    paragraphs: list[Paragraph]
+    kind: str = "text"  # text, markdown, docx, pdf, html
+    meta: dict[str, Any] = field(default_factory=dict)
+    # Lines the normalizer recognised as page chrome; kept for metadata (dates).
+    noise: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    heading: str
+    marker: str
+    rank: int
+    line: int | None
+    depth: int  # 1 = top-level part
+    role: str
+    parent: "Section | None" = None
+    children: list["Section"] = field(default_factory=list)
+    combined: bool = False  # names both shortcomings and next year's plan
+
+    def path(self) -> str:
+        parts = []
+        node: Section | None = self
+        while node is not None and node.depth > 0:
+            parts.append(short_heading(node.marker + node.heading))
+            node = node.parent
+        return " > ".join(reversed(parts))
+
+
+def short_heading(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass
+class Sentence:
+    text: str
+    para: int  # index into Document.paragraphs
+    start: int  # offset of the sentence in its paragraph
+    section: Section
+    role: str
+    is_heading: bool = False
+
+
+@dataclass
+class Document:
+    path: str
+    paragraphs: list[Paragraph]  # normalized text
+    sentences: list[Sentence]
+    root: Section
+    year: int | None
+    year_source: str | None
+    published: str | None  # ISO date
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def top_sections(self) -> list[Section]:
+        return self.root.children
+
+
+@dataclass
+class Evidence:
+    text: str
+    match: str
+    line: int | None
+    section: str
+    role: str
+    status: str  # done / plan / problem / negated
+    location: dict[str, Any] = field(default_factory=dict)
+    pos: tuple[int, int] = (0, 0)  # (paragraph, offset) for ordering
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "match": self.match,
+            "line": self.line,
+            "section": self.section,
+            "role": self.role,
+            "status": self.status,
+            "location": self.location,
+        }
+
+
+@dataclass
+class ItemResult:
+    id: str
+    title: dict[str, str]
+    status: str
+    evidence: list[Evidence]
+    found_in: list[str]
+    weight: float = 1.0
+    collective: bool = False
+
+    def to_json(self, lang: str) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title.get(lang) or self.title.get("zh", self.id),
+            "status": self.status,
+            "found_in": self.found_in,
+            "collective": self.collective,
+            "evidence": [e.to_json() for e in self.evidence],
+        }
+
+
+@dataclass
+class RuleResult:
+    id: str
+    title: dict[str, str]
+    severity: str
+    weight: float
+    status: str
+    credit: float
+    finding: str  # item-level status for single rules; summary for others
+    found_in: list[str]
+    items: list[ItemResult]
+    evidence: list[Evidence]
+    message: str
+    fix: str
+    basis: list[dict[str, str]]
+    group: str = "element"
+    waiver: dict[str, Any] | None = None
+
+    def to_json(self, lang: str) -> dict[str, Any]:
+        out = {
+            "id": self.id,
+            "title": self.title.get(lang) or self.title.get("zh", self.id),
+            "title_zh": self.title.get("zh"),
+            "title_en": self.title.get("en"),
+            "group": self.group,
+            "severity": self.severity,
+            "weight": self.weight,
+            "status": self.status,
+            "credit": round(self.credit, 4),
+            "finding": self.finding,
+            "found_in": self.found_in,
+            "items": [i.to_json(lang) for i in self.items],
+            "evidence": [e.to_json() for e in self.evidence],
+            "message": self.message,
+            "fix": self.fix,
+            "basis": self.basis,
+        }
+        if self.waiver:
+            out["waiver"] = self.waiver
+        return out
+
+
+@dataclass
+class DocumentResult:
+    path: str
+    year: int | None
+    year_source: str | None
+    published: str | None
+    score: float
+    grade: str
+    passed: bool
+    threshold: float
+    sections: list[dict[str, Any]]
+    results: list[RuleResult]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self, lang: str) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "year": self.year,
+            "year_source": self.year_source,
+            "published": self.published,
+            "score": self.score,
+            "grade": self.grade,
+            "passed": self.passed,
+            "threshold": self.threshold,
+            "meta": self.meta,
+            "sections": self.sections,
+            "results": [r.to_json(lang) for r in self.results],
+        }

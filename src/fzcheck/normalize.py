@@ -1,0 +1,199 @@
+"""Normalization, in one place for every reader.
+
+Each paragraph goes through the same steps, in this order:
+
+1. converter residue removed (Word bookmarks, field codes, comments);
+2. pinyin annotations after characters removed (執(zhí)法 → 執法);
+3. traditional → simplified characters (OpenCC, ``t2s``);
+4. outline numbers mangled by a one-byte GBK shift repaired (。ㄒ唬 → （一）);
+5. full-width ASCII folded to half-width, odd spaces to plain spaces;
+6. spaces between Chinese characters removed, other runs collapsed.
+
+Every step keeps a map from each output character to its offset in the input
+paragraph, so that evidence still points at the original line (or page, or
+paragraph). Paragraphs that are page chrome (分享到, 关闭窗口, 网站标识码 …) are
+set aside: rules do not see them, metadata extraction still does.
+"""
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from typing import Callable
+
+import regex
+import yaml
+
+from fzcheck.model import Paragraph, RawDocument
+
+# Full-width ASCII block → ASCII; ideographic and other odd spaces → space.
+_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_WIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x202F: 0x20})
+_ZERO_WIDTH = regex.compile("[\u200b\u200c\u200d\ufeff\u00ad]+")
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN = regex.compile(r"\(([a-zü%s]{1,7})\)" % _TONED)
+_TONE_MARK = regex.compile(r"[%s]" % _TONED)
+_SPACE_BETWEEN_HAN = regex.compile(r"(?<=[\p{Han}\p{Ps}\p{Pe}\p{Pi}\p{Pf}，。、；：！？])[ \t]+"
+                                   r"(?=[\p{Han}\p{Ps}\p{Pe}\p{Pi}\p{Pf}，。、；：！？])")
+_SPACE_RUN = regex.compile(r"[ \t\r\f\v]{2,}")
+_CN_NUM = "一二三四五六七八九十"
+
+
+@functools.lru_cache(maxsize=1)
+def _patterns() -> tuple[list[regex.Pattern], list[regex.Pattern]]:
+    text = resources.files("fzcheck").joinpath("data/noise.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    noise = [regex.compile(p) for p in data["noise_lines"]]
+    markers = [regex.compile(p) for p in data["markers"]]
+    return noise, markers
+
+
+@functools.lru_cache(maxsize=1)
+def _converter() -> Callable[[str], str]:
+    import opencc
+
+    return opencc.OpenCC("t2s").convert
+
+
+class _Text:
+    """A string with, for every character, its offset in the original."""
+
+    __slots__ = ("s", "src")
+
+    def __init__(self, s: str, src: list[int]):
+        self.s = s
+        self.src = src
+
+    def sub(self, pattern: regex.Pattern, repl: Callable[[regex.Match], str]) -> None:
+        pieces: list[str] = []
+        src: list[int] = []
+        last = 0
+        for m in pattern.finditer(self.s):
+            new = repl(m)
+            if new == m.group(0):
+                continue
+            pieces.append(self.s[last:m.start()])
+            src.extend(self.src[last:m.start()])
+            pieces.append(new)
+            anchor = self.src[m.start()] if m.start() < len(self.src) else (self.src[-1] if self.src else 0)
+            src.extend([anchor] * len(new))
+            last = m.end()
+        if not pieces:
+            return
+        pieces.append(self.s[last:])
+        src.extend(self.src[last:])
+        self.s = "".join(pieces)
+        self.src = src
+
+    def map_chars(self, fn: Callable[[str], str]) -> None:
+        """Apply a conversion that should keep the length; fall back char by char."""
+        out = fn(self.s)
+        if len(out) == len(self.s):
+            self.s = out
+            return
+        self.s = "".join(fn(c) if len(fn(c)) == 1 else c for c in self.s)
+
+
+def _drop_pinyin(m: regex.Match) -> str:
+    return "" if _TONE_MARK.search(m.group(1)) else m.group(0)
+
+
+def _gbk_lead(ch: str) -> int | None:
+    try:
+        b = ch.encode("gb18030")
+    except UnicodeEncodeError:  # pragma: no cover - gb18030 encodes everything
+        return None
+    return b[0] if len(b) == 2 else None
+
+
+def repair_shifted_heading(s: str) -> tuple[str, int] | None:
+    """Repair an outline number such as （一） that was decoded one byte late.
+
+    When GBK text loses its first byte (or gains one), "（一）" (A3A8 D2BB A3A9)
+    is read as "。ㄒ唬┘…": a full stop, then characters from the GBK rows
+    A8/A9 (bopomofo, pinyin letters, box drawing). Returns the repaired marker
+    and the number of characters it replaces, or None.
+    """
+    if len(s) < 2 or s[0] != "。" or _gbk_lead(s[1]) not in (0xA8, 0xA9):
+        return None
+    end = None
+    for i in range(1, min(len(s), 7)):
+        if _gbk_lead(s[i]) == 0xA9:
+            end = i + 1
+            break
+    if end is None:
+        return None
+    raw = s[:end].encode("gb18030")[1:]
+    fixed = raw.decode("gb18030", errors="replace")
+    m = regex.match(r"（([%s]+)" % _CN_NUM, fixed)
+    number = m.group(1) if m else "?"
+    return f"（{number}）", end
+
+
+def normalize_text(s: str) -> str:
+    """Normalize one string (no offsets); used for patterns and tests."""
+    return _normalize(s)[0]
+
+
+def _normalize(s: str) -> tuple[str, list[int]]:
+    noise, markers = _patterns()
+    t = _Text(s, list(range(len(s))))
+    for pat in markers:
+        t.sub(pat, lambda m: "")
+    for _ in range(3):  # nested annotations such as 執((zhí)zhí)
+        before = t.s
+        t.sub(_PINYIN, _drop_pinyin)
+        if t.s == before:
+            break
+    t.map_chars(_converter())
+    stripped = t.s.lstrip(" \t\u3000\u00a0")
+    lead = len(t.s) - len(stripped)
+    fixed = repair_shifted_heading(stripped)
+    if fixed is not None:
+        new, n = fixed
+        anchor = t.src[lead] if t.src else 0
+        t.s = t.s[:lead] + new + t.s[lead + n:]
+        t.src = t.src[:lead] + [anchor] * len(new) + t.src[lead + n:]
+    t.sub(_ZERO_WIDTH, lambda m: "")
+    t.s = t.s.translate(_WIDTH)  # one character for one: the map stays aligned
+    t.sub(_SPACE_BETWEEN_HAN, lambda m: "")
+    t.sub(_SPACE_RUN, lambda m: " ")
+    # strip, keeping the map aligned
+    left = len(t.s) - len(t.s.lstrip())
+    right = len(t.s.rstrip())
+    return t.s[left:right], t.src[left:right]
+
+
+def is_noise(text: str) -> bool:
+    noise, _ = _patterns()
+    return any(p.search(text) for p in noise)
+
+
+def normalize_document(raw: RawDocument) -> tuple[list[Paragraph], list[str]]:
+    """Normalize every paragraph; return the paragraphs rules see and the noise lines."""
+    kept: list[Paragraph] = []
+    noise_lines: list[str] = list(raw.noise)
+    for par in raw.paragraphs:
+        text, src = _normalize(par.text)
+        if not text:
+            continue
+        if is_noise(text):
+            noise_lines.append(text)
+            continue
+        locations = _remap(par, src)
+        kept.append(Paragraph(text, locations))
+    return kept, noise_lines
+
+
+def _remap(par: Paragraph, src: list[int]) -> list[tuple[int, dict]]:
+    """Translate a paragraph's (original offset → location) list to normalized offsets."""
+    if len(par.locations) <= 1:
+        return [(0, par.locations[0][1])] if par.locations else [(0, {})]
+    out: list[tuple[int, dict]] = []
+    li = 0
+    for new_off, old_off in enumerate(src):
+        while li + 1 < len(par.locations) and par.locations[li + 1][0] <= old_off:
+            li += 1
+        if not out or out[-1][1] is not par.locations[li][1]:
+            out.append((new_off, par.locations[li][1]))
+    return out or [(0, par.locations[0][1])]

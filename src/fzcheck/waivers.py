@@ -1,0 +1,66 @@
+"""Waivers: a reviewer accepts an exception to a rule, with a reason and an expiry."""
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import os
+from typing import Any
+
+from fzcheck.errors import FzError
+from fzcheck.i18n import t
+from fzcheck.model import WAIVED, RuleResult
+
+
+def load_waivers(path: str) -> list[dict[str, Any]]:
+    """Read a waivers file: a list (or {waivers: [...]}) of {rule, reason, expires?, files?}."""
+    from fzcheck.ruleset import read_yaml
+
+    data = read_yaml(path)
+    if isinstance(data, dict):
+        data = data.get("waivers")
+    if not isinstance(data, list):
+        raise FzError("a waivers file is a list of entries with rule and reason", path)
+    out = []
+    for n, entry in enumerate(data, start=1):
+        if not isinstance(entry, dict) or not entry.get("rule") or not entry.get("reason"):
+            raise FzError(f"waiver #{n}: needs 'rule' and 'reason'", path)
+        expires = entry.get("expires")
+        if expires is not None and not isinstance(expires, dt.date):
+            try:
+                expires = dt.date.fromisoformat(str(expires))
+            except ValueError:
+                raise FzError(f"waiver #{n}: 'expires' is not a date (YYYY-MM-DD): {expires}", path) from None
+        files = entry.get("files")
+        out.append({"rule": str(entry["rule"]), "reason": str(entry["reason"]), "expires": expires,
+                    "files": [files] if isinstance(files, str) else list(files or []), "source": path})
+    return out
+
+
+def active(waiver: dict[str, Any], today: dt.date | None = None) -> bool:
+    expires = waiver.get("expires")
+    return expires is None or expires >= (today or dt.date.today())
+
+
+def applies_to(waiver: dict[str, Any], path: str) -> bool:
+    globs = waiver.get("files") or []
+    if not globs:
+        return True
+    name = os.path.basename(path)
+    return any(fnmatch.fnmatch(path, g) or fnmatch.fnmatch(name, g) for g in globs)
+
+
+def apply_waivers(results: list[RuleResult], waivers: list[dict[str, Any]], path: str, lang: str,
+                  today: dt.date | None = None) -> None:
+    for w in waivers:
+        if not active(w, today) or not applies_to(w, path):
+            continue
+        for r in results:
+            if r.id == w["rule"]:
+                r.status = WAIVED
+                r.waiver = {"reason": w["reason"], "expires": w["expires"].isoformat() if w["expires"] else None}
+                r.message = t("msg.waived", lang, reason=w["reason"]) + "；" + r.message if lang == "zh" \
+                    else t("msg.waived", lang, reason=w["reason"]) + "; " + r.message
+
+
+def expired(waivers: list[dict[str, Any]], today: dt.date | None = None) -> list[dict[str, Any]]:
+    return [w for w in waivers if not active(w, today)]
