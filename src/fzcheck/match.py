@@ -209,7 +209,9 @@ def found_in(doc: Document, hits: list[Hit]) -> list[str]:
 
 def evidence(doc: Document, hits: list[Hit], limit: int = 3) -> list[Evidence]:
     """The hits worth showing: done ones first, else the best of the rest."""
-    ordered = sorted(hits, key=lambda h: (_STATUS_ORDER.get(h.status, 9), h.sentence, h.start))
+    sentences = doc.sentences
+    ordered = sorted(hits, key=lambda h: (_STATUS_ORDER.get(h.status, 9), sentences[h.sentence].is_heading,
+                                          h.sentence, h.start))
     shown: list[Evidence] = []
     seen: set[int] = set()
     for h in ordered:

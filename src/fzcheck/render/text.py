@@ -37,7 +37,7 @@ def _rule_lines(r: RuleResult, lang: str, color: bool) -> list[str]:
     title = r.title.get(lang) or r.title.get("zh", r.id)
     head = (f"{_style(_MARK[r.status], color, fg=_COLOR[r.status], bold=True)} "
             f"{title} ({r.id})  {t('status.' + r.status, lang)} · {t('severity.' + r.severity, lang)}"
-            f" · {r.weight * r.credit:g}/{r.weight:g}")
+            f" · {round(r.weight * r.credit, 1):g}/{r.weight:g}")
     lines = [head, f"    {r.message}"]
     for item in r.items:
         mark = "✔" if item.status == PASS else "✘"
@@ -45,7 +45,7 @@ def _rule_lines(r: RuleResult, lang: str, color: bool) -> list[str]:
         extra = "（统称）" if item.collective and lang == "zh" else (" (collective)" if item.collective else "")
         lines.append(f"    {_style(mark, color, fg='green' if item.status == PASS else 'red')} "
                      f"{pick(item.title, lang)}: {tag}{extra}")
-    for ev in r.evidence:
+    for ev in (r.evidence[:1] if r.status == PASS else r.evidence):
         role = t("role." + ev.role, lang)
         status = t("hit." + ev.status, lang) if ev.status in ("done", "plan", "problem", "negated") else ev.status
         loc = _location(ev, lang)
