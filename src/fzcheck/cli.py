@@ -10,6 +10,7 @@ import click
 from fzcheck import __version__
 from fzcheck.errors import EXIT_ERROR, EXIT_GATE, EXIT_OK, FzError, RuleSetError
 from fzcheck.i18n import LANGS
+from fzcheck.render import FORMATS
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -66,7 +67,7 @@ def _parse_size(value: str) -> int:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-r", "--rules", "rules", metavar="FILE|NAME", help="Rule set file or shipped name (default: annual-report).")
 @click.option("-f", "--format", "fmt", default="text", show_default=True,
-              type=click.Choice(["text", "json"]), help="Output format.")
+              type=click.Choice(list(FORMATS)), help="Output format.")
 @click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True, help="Language of the report.")
 @click.option("--fail-under", type=float, metavar="N", help="Score threshold of the gate (overrides the rule set).")
 @click.option("-o", "--output", metavar="FILE", help="Write the report to FILE (atomically).")
