@@ -86,7 +86,7 @@ def find_headings(paragraphs: list[Paragraph]) -> list[Heading]:
             continue
         out.append(Heading(i, marker.strip(), rank, text, body))
     # A single markdown '#' heading before every other heading is the title.
-    if out and out[0].marker.startswith("# ") and out[0].rank < 0:
+    if out and out[0].marker == "#" and out[0].rank < 0:
         if not any(h.rank < 0 for h in out[1:]):
             out = out[1:]
     return out
