@@ -42,7 +42,18 @@ def write_output(text: str, output: str | None) -> None:
         raise
 
 
-@click.group(context_settings=CONTEXT)
+class FzGroup(click.Group):
+    """Turns the errors users can act on into one line on stderr and exit code 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except FzError as exc:
+            click.echo(f"fzcheck: {exc}", err=True)
+            ctx.exit(EXIT_ERROR)
+
+
+@click.group(cls=FzGroup, context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="fzcheck")
 def cli() -> None:
     """fzcheck — 法治政府建设年度报告合规检查 / compliance checker for annual reports on
