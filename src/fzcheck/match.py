@@ -6,7 +6,7 @@ A hit is judged by the part it stands in and by its own sentence:
 - in the next-year part: a plan;
 - in the shortcomings part: a problem, unless its clause is concessive
   (虽然聘请了法律顾问，但……) and itself reports work done.
-Quoted titles (《…》) and masked look-alike names never count.
+A mention that lies wholly inside a quoted title (《…》) and masked look-alike names never count.
 """
 from __future__ import annotations
 
@@ -143,6 +143,10 @@ def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(a < span[1] and span[0] < b for a, b in spans)
 
 
+def _within(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(a <= span[0] and span[1] <= b for a, b in spans)
+
+
 def _spans(ctx: MatchContext, group: Group, text: str) -> list[tuple[int, int]]:
     pat = group.compiled(ctx.year)
     return [m.span() for m in ctx.finditer(pat, text)] if pat is not None else []
@@ -167,7 +171,7 @@ def find_hits(ctx: MatchContext, m: Matcher, collective: bool = False) -> list[H
             titles = [] if m.titles else ctx.titles(i)
             for mt in matches:
                 span = mt.span()
-                if span[0] == span[1] or _overlaps(span, masks) or _overlaps(span, titles):
+                if span[0] == span[1] or _overlaps(span, masks) or _within(span, titles):
                     continue
                 found.append((i, span[0], span[1]))
         if not found:

@@ -8,7 +8,7 @@ import regex
 from fzcheck.model import Paragraph
 from fzcheck.outline import Heading
 
-_YEAR = regex.compile(r"((?:19|20)\d{2})\s*年度?")
+_YEAR = regex.compile(r"((?:19|20)\d{2}|[二][〇零O][〇零O一二三四五六七八九]{2})\s*年度?")
 _PLACEHOLDER_YEAR = regex.compile(r"(?<![A-Za-z])[xX×*]{2,4}\s*年")
 _OPENING_YEAR = regex.compile(r"^[^。]{0,30}?((?:19|20)\d{2})\s*年(?:度|以来|,|我|全|是|,|初)")
 _HEADING_DONE = regex.compile(r"((?:19|20)\d{2})\s*年度?[^。]{0,30}(举措|成效|工作情况|开展情况|总结|主要工作|推进情况)")
@@ -30,6 +30,12 @@ def _cn_number(text: str) -> int:
     return _CN_DIGIT.get(text, 0)
 
 
+def _year_value(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    return int("".join(str(_CN_DIGIT[c]) for c in text))
+
+
 def _iso(y: int, m: int, d: int) -> str | None:
     try:
         return dt.date(y, m, d).isoformat()
@@ -48,7 +54,7 @@ def detect_year(paragraphs: list[Paragraph], headings: list[Heading],
                 return None, "placeholder"
             m = _YEAR.search(par.text)
             if m:
-                return int(m.group(1)), "title"
+                return _year_value(m.group(1)), "title"
     for par in front[:4]:
         if _PLACEHOLDER_YEAR.match(par.text):
             return None, "placeholder"
