@@ -64,6 +64,9 @@ def analyze_paragraphs(path: str, paragraphs: list[Paragraph], noise: list[str],
                                     ruleset.context.done_roles)
     meta = dict(meta or {})
     meta["published_source"] = pub_source
+    from fzcheck.docinfo import describe  # title and unit, for the printed reports
+
+    meta.update(describe(paragraphs, noise, headings[0].para if headings else None))
     return Document(path, paragraphs, sentences, root, year, year_source, published, meta)
 
 

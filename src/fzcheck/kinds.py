@@ -41,6 +41,7 @@ def result(rule: Rule, lang: str, status: str, credit: float, message: str, *, f
         id=rule.id, title=rule.title, severity=rule.severity, weight=rule.weight, status=status,
         credit=credit, finding=finding or status, found_in=roles or [], items=items or [], evidence=ev or [],
         message=message, fix=pick(rule.fix, lang) if status != PASS else "", basis=rule.basis, group=rule.group,
+        description=pick(rule.description, lang),
     )
 
 

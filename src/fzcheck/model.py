@@ -177,6 +177,7 @@ class RuleResult:
     basis: list[dict[str, str]]
     group: str = "element"
     waiver: dict[str, Any] | None = None
+    description: str = ""  # what counts, in the report's language (for the printed reports)
 
     def to_json(self, lang: str) -> dict[str, Any]:
         out = {

@@ -29,6 +29,9 @@ Renderer = Callable[[Report, str, bool], str]
 FORMATS: dict[str, str] = {
     "text": "fzcheck.render.text:render",
     "json": "fzcheck.render.jsonfmt:render",
+    "markdown": "fzcheck.render.markdown:render",
+    "sarif": "fzcheck.render.sarif:render",
+    "junit": "fzcheck.render.junit:render",
 }
 
 

@@ -1,0 +1,93 @@
+"""The gap report as Markdown, for pasting into an issue or a wiki."""
+from __future__ import annotations
+
+from fzcheck.i18n import pick, t
+from fzcheck.model import FAIL, NOT_APPLICABLE, PARTIAL, PASS, WAIVED, DocumentResult, RuleResult
+from fzcheck.render import Report
+from fzcheck.render.common import (areas, basis_text, doc_title, gate_text, group_name, hit_text, location_text,
+                                   points, shown_evidence, sorted_rules, title_of)
+
+MARK = {PASS: "✅", PARTIAL: "🟡", FAIL: "❌", NOT_APPLICABLE: "➖", WAIVED: "⚪"}
+_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#~"})
+
+
+def esc(text: object) -> str:
+    """Text from a report, made inert: no Markdown or HTML meaning, one line."""
+    return " ".join(str(text).split()).translate(_SPECIAL)
+
+
+def _bar(pct: float | None, width: int = 20) -> str:
+    if pct is None:
+        return "–"
+    full = round(pct / 100 * width)
+    return "█" * full + "░" * (width - full) + f" {pct:.0f}%"
+
+
+def _rule(r: RuleResult, lang: str) -> list[str]:
+    head = (f"### {MARK.get(r.status, '')} {esc(title_of(r, lang))} (`{r.id}`) — {t('status.' + r.status, lang)}"
+            f" · {t('severity.' + r.severity, lang)} · {points(r)}")
+    out = [head, "", f"- **{t('out.finding', lang)}**: {esc(r.message)}"]
+    if r.items:
+        parts = []
+        for i in r.items:
+            mark = "✅" if i.status == PASS else "❌"
+            coll = t("out.collective", lang) if i.collective else ""
+            parts.append(f"{mark} {esc(pick(i.title, lang) or i.id)}：{t('item.' + i.status, lang)}{coll}")
+        out.append(f"- **{t('out.items', lang)}**: " + "；".join(parts))
+    if r.description and r.status != PASS:
+        out.append(f"- **{t('out.what', lang)}**: {esc(r.description)}")
+    if r.fix and r.status in (FAIL, PARTIAL):
+        out.append(f"- **{t('report.fix', lang)}**: {esc(r.fix)}")
+    if r.basis:
+        out.append(f"- **{t('report.basis', lang)}**: {esc(basis_text(r))}")
+    shown, more = shown_evidence(r)
+    if shown:
+        out.append(f"- **{t('out.evidence', lang)}**:")
+        for ev in shown:
+            loc = location_text(ev, lang)
+            out.append(f"  > “{esc(ev.text)}”  ")
+            out.append(f"  > — {esc(loc) + ' · ' if loc else ''}{hit_text(ev, lang)}")
+            out.append("")
+        if more:
+            out.append(f"  {t('out.more_evidence', lang, n=more)}")
+    elif r.status in (FAIL, PARTIAL):
+        out.append(f"- **{t('out.evidence', lang)}**: {t('out.no_evidence', lang)}")
+    out.append("")
+    return out
+
+
+def render_document(d: DocumentResult, lang: str) -> list[str]:
+    year = d.year if d.year is not None else t("report.year_unknown", lang)
+    out = [f"# {t('out.title', lang)}：{esc(doc_title(d))}", "",
+           "| | |", "|---|---|"]
+    if d.meta.get("unit"):
+        out.append(f"| {t('out.unit', lang)} | {esc(d.meta['unit'])} |")
+    out += [
+        f"| {t('out.file', lang)} | {esc(d.path)} |",
+        f"| {t('report.year', lang)} | {year} |",
+        f"| {t('report.published', lang)} | {esc(d.published or '–')} |",
+        f"| {t('report.score', lang)} | **{d.score:g}** |",
+        f"| {t('report.grade', lang)} | {esc(d.grade)} |",
+        f"| {t('out.gate', lang)} | **{gate_text(d, lang)}** ({t('report.threshold', lang)} {d.threshold:g}) |",
+        "", f"## {t('out.coverage', lang)}", "",
+        f"| {t('out.area', lang)} | {t('out.points', lang)} | |", "|---|---|---|",
+    ]
+    for a in areas(d):
+        got = sum(r.weight * r.credit for r in a.counted)
+        total = sum(r.weight for r in a.counted)
+        out.append(f"| {esc(group_name(a.group, lang))} | {got:.1f}/{total:g} | `{_bar(a.coverage)}` |")
+    out += ["", f"## {t('out.rules', lang)}", ""]
+    for r in sorted_rules(d.results):
+        out.extend(_rule(r, lang))
+    return out
+
+
+def render(report: Report, lang: str = "zh", color: bool = False) -> str:
+    blocks = ["\n".join(render_document(d, lang)) for d in report.documents]
+    if report.errors:
+        lines = [f"# {t('out.errors', lang)}", ""]
+        lines += [f"- {esc(e['path'])}: {esc(e['error'])}" for e in report.errors]
+        blocks.append("\n".join(lines))
+    footer = t("out.generated", lang, version=report.tool_version, ruleset=report.ruleset_id,
+               rv=report.ruleset_version)
+    return "\n\n---\n\n".join(blocks) + f"\n\n_{esc(footer)}_\n"

@@ -1,0 +1,104 @@
+"""SARIF 2.1.0 for code-scanning systems: one result per rule that fails or is partial."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import quote
+
+from fzcheck.i18n import pick, t
+from fzcheck.model import FAIL, PARTIAL, DocumentResult, RuleResult
+from fzcheck.render import Report
+from fzcheck.render.common import basis_text, first_line, relative_uri, title_of
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVEL = {"required": "error", "recommended": "warning", "info": "note"}
+
+
+def level(severity: str) -> str:
+    return LEVEL.get(severity, "warning")
+
+
+def uri(path: str) -> str:
+    rel = relative_uri(path)
+    if rel.startswith("/") or (len(rel) > 1 and rel[1] == ":"):
+        return Path(rel).as_uri()
+    return quote(rel, safe="/")
+
+
+def _descriptor(r: RuleResult, lang: str) -> dict:
+    text = title_of(r, lang)
+    out = {
+        "id": r.id,
+        "name": r.id,
+        "shortDescription": {"text": text},
+        "defaultConfiguration": {"level": level(r.severity)},
+        "properties": {"severity": r.severity, "weight": r.weight, "group": r.group,
+                       "title_zh": pick(r.title, "zh"), "title_en": pick(r.title, "en")},
+    }
+    if r.description:
+        out["fullDescription"] = {"text": r.description}
+    if r.basis:
+        out["properties"]["basis"] = basis_text(r)
+    return out
+
+
+def _message(r: RuleResult, lang: str) -> str:
+    text = f"{title_of(r, lang)}（{t('status.' + r.status, lang)}）：{r.message}"
+    if r.fix:
+        text += f"\n{t('report.fix', lang)}：{r.fix}"
+    if r.basis:
+        text += f"\n{t('report.basis', lang)}：{basis_text(r)}"
+    return text
+
+
+def _result(d: DocumentResult, r: RuleResult, index: int, lang: str) -> dict:
+    physical: dict = {"artifactLocation": {"uri": uri(d.path)}}
+    line = first_line(r, d)
+    if line:
+        physical["region"] = {"startLine": line}
+        quoted = next((ev for ev in r.evidence if ev.line == line), None)
+        if quoted is not None:
+            physical["region"]["snippet"] = {"text": quoted.text}
+    return {
+        "ruleId": r.id,
+        "ruleIndex": index,
+        "level": level(r.severity),
+        "kind": "fail",
+        "message": {"text": _message(r, lang)},
+        "locations": [{"physicalLocation": physical}],
+        "properties": {"status": r.status, "credit": round(r.credit, 4), "score": d.score, "grade": d.grade},
+    }
+
+
+def to_dict(report: Report, lang: str = "zh") -> dict:
+    rules: dict[str, int] = {}
+    descriptors: list[dict] = []
+    results: list[dict] = []
+    for d in report.documents:
+        for r in d.results:
+            if r.id not in rules:
+                rules[r.id] = len(descriptors)
+                descriptors.append(_descriptor(r, lang))
+            if r.status in (FAIL, PARTIAL):
+                results.append(_result(d, r, rules[r.id], lang))
+    notifications = [{
+        "level": "error",
+        "message": {"text": f"{t('report.error', lang)}: {e['error']}"},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(e["path"])}}}],
+    } for e in report.errors]
+    run = {
+        "tool": {"driver": {"name": "fzcheck", "version": report.tool_version,
+                            "rules": descriptors,
+                            "properties": {"ruleset": report.ruleset_id, "rulesetVersion": report.ruleset_version}}},
+        "invocations": [{"executionSuccessful": not report.errors, "toolExecutionNotifications": notifications}],
+        "results": results,
+        "properties": {"documents": [{"uri": uri(d.path), "score": d.score, "grade": d.grade, "passed": d.passed}
+                                     for d in report.documents]},
+    }
+    if lang != "en":
+        run["language"] = "zh-CN"
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def render(report: Report, lang: str = "zh", color: bool = False) -> str:
+    return json.dumps(to_dict(report, lang), ensure_ascii=False, indent=2) + "\n"
