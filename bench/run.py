@@ -1,0 +1,366 @@
+#!/usr/bin/env python3
+"""Benchmark of fzcheck: cold start, batch throughput, growth and peak memory.
+
+Usage (from the checkout, with fzcheck installed in the running Python's environment):
+
+    python bench/run.py                 # every figure, about a minute or two
+    python bench/run.py --quick         # smaller corpus, fewer repeats (a smoke run)
+
+It builds a corpus in a temporary folder from the project's own sample report
+(samples/qinghe-town-2023.txt) and variations of it (place names replaced,
+paragraphs dropped or duplicated, years shifted), plus the real reports of
+../shared/corpus/seeds when that folder is present (and variations of them), then
+prints, in one run on the same machine:
+
+* cold start: median wall time of ``fzcheck check one-report.txt`` divided by that
+  of ``python -c pass`` (target <= 2.0);
+* batch: reports per second for 2,000 reports with ``--jobs`` = all cores
+  (target >= 500/s on 2 cores) and with one job;
+* growth: time for 1,000, 2,000 and 4,000 reports, and for one report of 10 KB,
+  100 KB and 1 MB (as many lines, and as one single paragraph): both must grow
+  linearly;
+* peak memory of the batch run (resident memory summed over the process tree,
+  target <= 300 MB).
+
+Only the standard library is used; fzcheck runs as a subprocess, exactly as a user
+runs it. Rule-set caching is exercised in a private cache folder (XDG_CACHE_HOME
+points into the temporary folder), so the user's cache is left alone.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "qinghe-town-2023.txt"
+SEEDS = ROOT.parent / "shared" / "corpus" / "seeds"
+
+PLACES = ["青禾镇", "白沙镇", "东坪乡", "柳河街道", "石门镇", "南湖乡", "金桥镇", "杨柳街道", "清水镇", "龙泉乡",
+          "红旗镇", "新华街道", "三江镇", "北山乡", "长林镇", "平安街道", "大河镇", "高桥乡", "西塘镇", "凤凰街道"]
+_YEAR = re.compile(r"(?<!\d)(20[12]\d)(?!\d)")
+
+# ----------------------------------------------------------------------------- corpus
+
+
+def _decode(data: bytes) -> str:
+    for enc in ("utf-8-sig", "gb18030", "big5"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def source_reports() -> list[tuple[str, str]]:
+    """(name, text) of every report the corpus is made from."""
+    out = [(SAMPLE.stem, _decode(SAMPLE.read_bytes()))]
+    if SEEDS.is_dir():
+        for p in sorted(SEEDS.glob("*.txt")):
+            out.append((p.stem, _decode(p.read_bytes())))
+    return out
+
+
+def vary(text: str, rng: random.Random) -> str:
+    """A plausible sibling of a report: another place, another year, paragraphs
+    dropped or repeated, figures changed."""
+    place = rng.choice(PLACES)
+    text = text.replace("青禾镇", place).replace("青禾", place[:2])
+    shift = rng.choice([-3, -2, -1, 0, 0, 1])
+    if shift:
+        text = _YEAR.sub(lambda m: str(int(m.group(1)) + shift), text)
+    lines = text.splitlines()
+    out = []
+    for n, line in enumerate(lines):
+        body = n > 3 and len(line) > 30 and not re.match(r"\s*[一二三四五六七八九十]+、", line)
+        r = rng.random()
+        if body and r < 0.08:
+            continue  # dropped
+        out.append(re.sub(r"(?<!\d)(\d{1,3})(?=[条件次场名个台期])",
+                          lambda m: str(max(1, int(m.group(1)) + rng.randint(-2, 5))), line) if body else line)
+        if body and r > 0.93:
+            out.append(line)  # duplicated
+    return "\n".join(out) + "\n"
+
+
+def build_corpus(folder: Path, n: int, sources: list[tuple[str, str]], seed: int = 6) -> list[Path]:
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        name, text = sources[i % len(sources)]
+        if i >= len(sources):
+            text = vary(text, rng)
+        p = folder / f"{i:06d}-{name}.txt"
+        p.write_text(text, encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
+def sized_report(size: int, one_paragraph: bool = False, seed: int = 7) -> str:
+    """A report of about ``size`` bytes: the sample's title and opening, its
+    achievements repeated with varied figures until the size is reached, then its
+    remaining parts. ``one_paragraph`` joins the body into one line (no line breaks)."""
+    rng = random.Random(seed)
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, l in enumerate(lines) if l.startswith("一、"))
+    stop = next(i for i, l in enumerate(lines) if l.startswith("二、"))
+    head, body, tail = lines[: start + 1], [l for l in lines[start + 1: stop] if l.strip()], lines[stop:]
+    fixed = len("\n".join(head + tail).encode("utf-8"))
+    chunks: list[str] = []
+    total = fixed
+    while total < size:
+        line = re.sub(r"\d+", lambda m: str(int(m.group(0)) + rng.randint(0, 9)), rng.choice(body))
+        chunks.append(line)
+        total += len(line.encode("utf-8")) + 1
+    if one_paragraph:
+        return "\n".join(head) + "\n" + "".join(chunks) + "".join(tail) + "\n"
+    return "\n".join(head + chunks + tail) + "\n"
+
+
+# ----------------------------------------------------------------------------- measuring
+
+
+class TreeMemory:
+    """Samples the resident memory summed over a process and its descendants (Linux /proc)."""
+
+    def __init__(self, pid: int, interval: float = 0.05):
+        self.pid = pid
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.available = os.path.isdir("/proc")
+        self._page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+    def _tree(self) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as fh:
+                    stat = fh.read()
+            except OSError:
+                continue
+            ppid = int(stat[stat.rfind(b")") + 2:].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+        out, todo = [], [self.pid]
+        while todo:
+            p = todo.pop()
+            out.append(p)
+            todo.extend(children.get(p, []))
+        return out
+
+    def _rss(self) -> int:
+        total = 0
+        for p in self._tree():
+            try:
+                with open(f"/proc/{p}/statm", "rb") as fh:
+                    total += int(fh.read().split()[1]) * self._page
+            except (OSError, IndexError, ValueError):
+                continue
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.peak = max(self.peak, self._rss())
+            except OSError:
+                pass
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        if self.available:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        if self.available:
+            self._thread.join()
+
+
+def run(cmd: list[str], env: dict[str, str], measure_memory: bool = False) -> tuple[float, int, int]:
+    """Run a command; return (wall seconds, exit code, peak tree RSS in bytes or 0)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    peak = 0
+    if measure_memory:
+        with TreeMemory(proc.pid) as mem:
+            _, err = proc.communicate()
+        peak = mem.peak
+    else:
+        _, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"bench: {' '.join(cmd[:6])} … exited {proc.returncode}:\n{err.decode(errors='replace')[-2000:]}")
+    return wall, proc.returncode, peak
+
+
+def median_wall(cmds: list[list[str]], env: dict[str, str], repeat: int) -> list[float]:
+    """Median wall time of each command; runs are interleaved so drift hits all alike."""
+    times: list[list[float]] = [[] for _ in cmds]
+    for _ in range(repeat):
+        for k, cmd in enumerate(cmds):
+            times[k].append(run(cmd, env)[0])
+    return [statistics.median(t) for t in times]
+
+
+def find_fzcheck(explicit: str | None) -> list[str]:
+    if explicit:
+        return [explicit]
+    beside = Path(sys.executable).with_name("fzcheck")
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("fzcheck")
+    if found:
+        return [found]
+    return [sys.executable, "-m", "fzcheck"]
+
+
+def has_option(fz: list[str], option: str, env: dict[str, str]) -> bool:
+    out = subprocess.run(fz + ["check", "--help"], capture_output=True, text=True, env=env)
+    return option in out.stdout
+
+
+# ----------------------------------------------------------------------------- report
+
+ROWS: list[tuple[str, str, str, str]] = []
+
+
+def row(name: str, value: str, target: str = "", ok: bool | None = None) -> None:
+    verdict = "" if ok is None else ("PASS" if ok else "MISS")
+    ROWS.append((name, value, target, verdict))
+    print(f"  {name:<44} {value:>24}  {target:<22} {verdict}", flush=True)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--fzcheck", help="the fzcheck executable (default: beside this Python, or on PATH)")
+    ap.add_argument("--reports", type=int, default=2000, help="reports in the batch run (default 2000)")
+    ap.add_argument("--repeat", type=int, default=21, help="runs per cold-start median (default 21)")
+    ap.add_argument("--quick", action="store_true", help="a smoke run: 200 reports, 5 repeats, sizes up to 100 KB")
+    ap.add_argument("--keep", metavar="DIR", help="build the corpus in DIR and keep it")
+    args = ap.parse_args()
+    if args.quick:
+        args.reports, args.repeat = 200, 5
+    growth_n = [n * args.reports // 2000 for n in (1000, 2000, 4000)]
+    sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
+
+    fz = find_fzcheck(args.fzcheck)
+    cores = os.cpu_count() or 1
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="fzcheck-bench-"))
+    env = dict(os.environ)
+    env["XDG_CACHE_HOME"] = str(work / "cache")
+    env.pop("FZCHECK_NO_CACHE", None)
+    try:
+        version = subprocess.run(fz + ["--version"], capture_output=True, text=True, env=env).stdout.strip()
+        jobs_ok = has_option(fz, "--jobs", env)
+        print(f"fzcheck bench — {version}; {platform.python_implementation()} {platform.python_version()}; "
+              f"{cores} cores ({platform.machine()}, {platform.system()} {platform.release()}); "
+              f"{platform.processor() or ''}".rstrip("; "))
+        sources = source_reports()
+        print(f"corpus: {len(sources)} source reports ({'sample + seeds' if len(sources) > 1 else 'sample only'}) "
+              f"and variations, in {work}")
+        corpus = work / "corpus"
+        paths = build_corpus(corpus / "all", max(growth_n), sources)
+        sets = {}
+        for n in sorted(set(growth_n + [args.reports])):
+            folder = corpus / f"n{n}"
+            folder.mkdir(parents=True, exist_ok=True)
+            for p in paths[:n]:
+                os.link(p, folder / p.name)
+            sets[n] = folder
+        one = paths[0]
+        out_json = work / "out.json"
+
+        # -- cold start ----------------------------------------------------------
+        print("\ncold start")
+        run(fz + ["check", str(one)], env)  # warm the OS file cache and fzcheck's rule-set cache
+        base, warm = median_wall([[sys.executable, "-c", "pass"], fz + ["check", str(one)]], env, args.repeat)
+        row("python -c pass (median)", f"{base * 1000:.1f} ms")
+        row("fzcheck check one-report.txt (median)", f"{warm * 1000:.1f} ms")
+        row("cold start ratio", f"{warm / base:.2f}", "<= 2.0", warm / base <= 2.0)
+        nocache = dict(env, FZCHECK_NO_CACHE="1")
+        (first,) = median_wall([fz + ["check", str(one)]], nocache, max(3, args.repeat // 3))
+        row("  same without the rule-set cache", f"{first * 1000:.1f} ms ({first / base:.2f}x)")
+
+        # -- batch ---------------------------------------------------------------
+        print(f"\nbatch of {args.reports} reports (--format json -o FILE)")
+        batch = sets[args.reports]
+
+        def batch_cmd(jobs: int | None, folder: Path) -> list[str]:
+            cmd = fz + ["check", "--format", "json", "-o", str(out_json)]
+            if jobs_ok and jobs is not None:
+                cmd += ["--jobs", str(jobs)]
+            return cmd + [str(folder)]
+
+        all_jobs = cores if jobs_ok else None
+        wall_all, _, peak = run(batch_cmd(all_jobs, batch), env, measure_memory=True)
+        result = json.loads(out_json.read_text(encoding="utf-8"))
+        if result.get("errors") or len(result["documents"]) != args.reports:
+            print(f"  warning: {len(result.get('errors') or [])} errors, {len(result['documents'])} documents")
+        rate_all = args.reports / wall_all
+        label = f"--jobs {cores}" if jobs_ok else "(no --jobs option: serial)"
+        row(f"reports/s, {label}", f"{rate_all:.0f}/s ({wall_all:.1f} s)", f">= 500/s on 2 cores",
+            rate_all >= 500 * min(cores, 2) / 2)
+        if jobs_ok:
+            wall_one, _, peak_one = run(batch_cmd(1, batch), env, measure_memory=True)
+            rate_one = args.reports / wall_one
+            row("reports/s, --jobs 1", f"{rate_one:.0f}/s ({wall_one:.1f} s)")
+            row(f"speed-up with {cores} jobs", f"{rate_all / rate_one:.2f}x", f"(ideal {cores}x)")
+        row("peak memory of the batch (all processes)", f"{peak / 2**20:.0f} MB" if peak else "n/a",
+            "<= 300 MB", (peak / 2**20 <= 300) if peak else None)
+        if jobs_ok:
+            row("peak memory with --jobs 1", f"{peak_one / 2**20:.0f} MB" if peak_one else "n/a")
+
+        # -- growth --------------------------------------------------------------
+        print(f"\ngrowth with the number of reports ({'--jobs ' + str(cores) if jobs_ok else 'serial'})")
+        per = []
+        for n in growth_n:
+            wall = run(batch_cmd(all_jobs, sets[n]), env)[0]
+            per.append(wall / n)
+            row(f"{n} reports", f"{wall:.2f} s ({wall / n * 1000:.2f} ms/report)")
+        spread = max(per) / min(per)
+        row("ms/report, largest / smallest batch", f"{per[-1] / per[0]:.2f}", "<= 1.3 (linear)", per[-1] / per[0] <= 1.3)
+
+        print("\ngrowth with the size of one report (wall time minus the one-report run)")
+        big = work / "big"
+        big.mkdir(exist_ok=True)
+        for one_par in (False, True):
+            costs = []
+            for size in sizes:
+                p = big / f"r{size}{'-one-paragraph' if one_par else ''}.txt"
+                p.write_text(sized_report(size, one_par), encoding="utf-8")
+                real = p.stat().st_size
+                (wall,) = median_wall([fz + ["check", "--format", "json", str(p)]], env, 3 if size < 500_000 else 1)
+                cost = max(wall - warm, 1e-4)
+                costs.append((real, cost))
+                row(f"{real / 1000:.0f} KB{' as one paragraph' if one_par else ' report'}",
+                    f"{wall * 1000:.0f} ms ({cost / real * 1e6:.2f} s/MB)")
+            (s1, c1), (s2, c2) = costs[-2], costs[-1]
+            ratio = (c2 / s2) / (c1 / s1)
+            row(f"s/MB, {s2 // 1000} KB / {s1 // 1000} KB{' (one paragraph)' if one_par else ''}",
+                f"{ratio:.2f}", "<= 1.5 (linear)", ratio <= 1.5)
+        del spread
+        print()
+        return 0
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
