@@ -177,7 +177,10 @@ def year_consistency(rule: Rule, doc: Document, ctx: MatchContext, lang: str) ->
             key, want = "msg.year_heading", year
         if key:
             problems.append(t(key, lang, got=got, want=want))
-            ev.append(_heading_evidence(doc, top))
+            if len(ev) < 5:
+                ev.append(_heading_evidence(doc, top))
+            if len(problems) > 6:
+                break
     if doc.published and int(doc.published[:4]) != year + 1 and doc.meta.get("published_source") == "page":
         problems.append(t("msg.year_published", lang, got=doc.published[:4], want=year + 1))
     for i, s in enumerate(doc.sentences):
