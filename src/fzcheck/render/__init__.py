@@ -32,6 +32,7 @@ FORMATS: dict[str, str] = {
     "markdown": "fzcheck.render.markdown:render",
     "sarif": "fzcheck.render.sarif:render",
     "junit": "fzcheck.render.junit:render",
+    "html": "fzcheck.render.html:render",
 }
 
 

@@ -1,0 +1,202 @@
+"""The printed gap report: one self-contained HTML file laid out for A4.
+
+No script, no network, no external asset: the page's Content-Security-Policy forbids
+them, the chart is inline SVG and the fonts are the reader's own. Every string that
+comes from a report is escaped.
+"""
+from __future__ import annotations
+
+from html import escape
+
+from fzcheck.i18n import pick, t
+from fzcheck.model import FAIL, PARTIAL, PASS, DocumentResult, Evidence, RuleResult
+from fzcheck.render import Report
+from fzcheck.render.common import (basis_text, doc_title, gate_text, hit_text, location_text, points, shown_evidence,
+                                   sorted_rules, title_of)
+from fzcheck.render.svg import COLORS, MARKS, coverage_chart
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
+
+CSS = """
+@page { size: A4; margin: 16mm 14mm 16mm 14mm; }
+* { box-sizing: border-box; }
+html { font-size: 10.5pt; }
+body { margin: 0; color: #212121; background: #eceff1; line-height: 1.5;
+  font-family: 'Noto Serif CJK SC','Source Han Serif SC','Songti SC',SimSun,serif;
+  -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+h1, h2, h3, th, .badge, .meta, .score, .ruleid, .loc, footer {
+  font-family: 'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif; }
+.doc, .sheet { background: #fff; width: 210mm; margin: 8mm auto; padding: 14mm; box-shadow: 0 1px 4px #90a4ae; }
+h1 { font-size: 17pt; margin: 0 0 2mm; line-height: 1.3; }
+h2 { font-size: 12.5pt; margin: 6mm 0 2mm; border-bottom: 1.5pt solid #37474f; padding-bottom: 1mm;
+  break-after: avoid; }
+.kicker { font-size: 9.5pt; color: #546e7a; margin: 0 0 1mm; }
+.head { display: flex; gap: 6mm; align-items: stretch; }
+.head .info { flex: 1; }
+table.meta { border-collapse: collapse; font-size: 9.5pt; }
+table.meta th { text-align: left; color: #546e7a; font-weight: normal; padding: 0.4mm 4mm 0.4mm 0; white-space: nowrap; }
+table.meta td { padding: 0.4mm 0; word-break: break-all; }
+.scorebox { min-width: 42mm; text-align: center; border: 1pt solid #b0bec5; border-radius: 2mm; padding: 2mm 3mm; }
+.score { font-size: 28pt; font-weight: bold; line-height: 1.1; }
+.score small { font-size: 10pt; color: #546e7a; font-weight: normal; }
+.grade { font-size: 12pt; margin: 1mm 0; }
+.gate { display: inline-block; color: #fff; padding: 0.5mm 3mm; border-radius: 1mm; font-weight: bold; }
+.gate.pass { background: #2e7d32; } .gate.fail { background: #c62828; }
+.threshold { font-size: 8.5pt; color: #546e7a; }
+ul.parts { margin: 1mm 0 0; padding-left: 5mm; font-size: 9.5pt; }
+svg.coverage { display: block; max-width: 100%; break-inside: avoid; }
+table.rules { width: 100%; border-collapse: collapse; font-size: 9.5pt; }
+table.rules thead { display: table-header-group; }
+table.rules th { background: #37474f; color: #fff; text-align: left; padding: 1mm 1.5mm; font-weight: normal; }
+table.rules td { border-bottom: 0.5pt solid #cfd8dc; padding: 1.5mm; vertical-align: top; }
+table.rules tr { break-inside: avoid; }
+td.st { width: 17mm; white-space: nowrap; }
+td.rn { width: 44mm; }
+.badge { display: inline-block; color: #fff; border-radius: 1mm; padding: 0 1.5mm; font-size: 8.5pt; }
+.ruleid { font-size: 8pt; color: #607d8b; word-break: break-all; }
+.sev, .pts { font-size: 8.5pt; color: #455a64; }
+.row-fail td { background: #fff5f5; } .row-partial td { background: #fffbeb; }
+dl { margin: 0; display: grid; grid-template-columns: auto 1fr; column-gap: 2mm; }
+dt { color: #546e7a; white-space: nowrap; } dd { margin: 0; }
+ul.items { margin: 0; padding: 0; list-style: none; }
+ul.items li { display: inline-block; margin-right: 3mm; }
+.ok { color: #2e7d32; } .no { color: #c62828; }
+blockquote { margin: 0.8mm 0; padding: 0.3mm 2mm; border-left: 2pt solid #90a4ae; background: #fafafa; }
+blockquote.hit-done { border-left-color: #2e7d32; } blockquote.hit-plan { border-left-color: #e0a100; }
+blockquote.hit-problem, blockquote.hit-negated { border-left-color: #c62828; }
+mark { background: #fff59d; color: inherit; }
+.loc { display: block; font-size: 8pt; color: #607d8b; }
+.muted { color: #78909c; }
+footer { font-size: 8pt; color: #78909c; margin-top: 4mm; }
+table.errors td, table.errors th { text-align: left; padding: 1mm 2mm; border-bottom: 0.5pt solid #cfd8dc; }
+@media print {
+  body { background: #fff; }
+  .doc, .sheet { width: auto; margin: 0; padding: 0; box-shadow: none; }
+  .doc + .doc, .doc + .sheet, .sheet + .sheet, .sheet + .doc { break-before: page; }
+}
+"""
+
+
+def e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def page(title: str, body: str, lang: str) -> str:
+    return ("<!DOCTYPE html>\n"
+            f'<html lang="{"en" if lang == "en" else "zh-CN"}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+
+
+def badge(status: str, lang: str) -> str:
+    return (f'<span class="badge" style="background:{COLORS.get(status, "#9e9e9e")}">'
+            f"{MARKS.get(status, '')} {e(t('status.' + status, lang))}</span>")
+
+
+def _quote(ev: Evidence, lang: str) -> str:
+    text = ev.text
+    i = text.find(ev.match) if ev.match else -1
+    body = (e(text[:i]) + "<mark>" + e(ev.match) + "</mark>" + e(text[i + len(ev.match):])) if i >= 0 else e(text)
+    loc = location_text(ev, lang)
+    return (f'<blockquote class="hit-{e(ev.status)}">“{body}”'
+            f'<span class="loc">{e(loc) + " · " if loc else ""}{e(hit_text(ev, lang))}</span></blockquote>')
+
+
+def _details(r: RuleResult, lang: str) -> str:
+    rows = [(t("out.finding", lang), e(r.message))]
+    if r.items:
+        lis = "".join(
+            f'<li class="{"ok" if i.status == PASS else "no"}">{"✔" if i.status == PASS else "✘"} '
+            f"{e(pick(i.title, lang) or i.id)}：{e(t('item.' + i.status, lang))}"
+            f"{e(t('out.collective', lang)) if i.collective else ''}</li>" for i in r.items)
+        rows.append((t("out.items", lang), f'<ul class="items">{lis}</ul>'))
+    if r.description and r.status != PASS:
+        rows.append((t("out.what", lang), e(r.description)))
+    if r.fix and r.status in (FAIL, PARTIAL):
+        rows.append((t("report.fix", lang), f"<strong>{e(r.fix)}</strong>"))
+    if r.basis:
+        rows.append((t("report.basis", lang), e(basis_text(r))))
+    shown, more = shown_evidence(r)
+    if shown:
+        quotes = "".join(_quote(ev, lang) for ev in shown)
+        if more:
+            quotes += f'<span class="muted">{e(t("out.more_evidence", lang, n=more))}</span>'
+        rows.append((t("out.evidence", lang), quotes))
+    elif r.status in (FAIL, PARTIAL):
+        rows.append((t("out.evidence", lang), f'<span class="muted">{e(t("out.no_evidence", lang))}</span>'))
+    return "<dl>" + "".join(f"<dt>{e(k)}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>"
+
+
+def rules_table(d: DocumentResult, lang: str) -> str:
+    head = (f"<thead><tr><th>{e(t('out.status', lang))}</th><th>{e(t('out.rule', lang))}</th>"
+            f"<th>{e(t('out.finding', lang))}</th></tr></thead>")
+    rows = []
+    for r in sorted_rules(d.results):
+        rows.append(
+            f'<tr class="row-{e(r.status)}" id="{e(d.path)}#{e(r.id)}" data-rule="{e(r.id)}">'
+            f'<td class="st">{badge(r.status, lang)}</td>'
+            f'<td class="rn"><strong>{e(title_of(r, lang))}</strong><br><span class="ruleid">{e(r.id)}</span><br>'
+            f'<span class="sev">{e(t("severity." + r.severity, lang))}</span> · '
+            f'<span class="pts">{e(points(r))}</span></td>'
+            f"<td>{_details(r, lang)}</td></tr>")
+    return f'<table class="rules">{head}<tbody>{"".join(rows)}</tbody></table>'
+
+
+def _header(d: DocumentResult, lang: str) -> str:
+    year = d.year if d.year is not None else t("report.year_unknown", lang)
+    meta = []
+    if d.meta.get("unit"):
+        meta.append((t("out.unit", lang), d.meta["unit"]))
+    meta += [(t("report.year", lang), year), (t("report.published", lang), d.published or "–"),
+             (t("out.file", lang), d.path)]
+    rows = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in meta)
+    gate = "pass" if d.passed else "fail"
+    return (f'<p class="kicker">{e(t("out.title", lang))}</p><h1>{e(doc_title(d))}</h1>'
+            f'<div class="head"><div class="info"><table class="meta">{rows}</table></div>'
+            f'<div class="scorebox"><div class="score" data-score="{d.score:g}">{d.score:g}'
+            f"<small>/100</small></div>"
+            f'<div class="grade">{e(t("report.grade", lang))}：<strong>{e(d.grade)}</strong></div>'
+            f'<div class="gate {gate}">{e(gate_text(d, lang))}</div>'
+            f'<div class="threshold">{e(t("report.threshold", lang))} {d.threshold:g}</div></div></div>')
+
+
+def _parts(d: DocumentResult, lang: str) -> str:
+    if not d.sections:
+        return f'<p class="muted">{e(t("report.no_parts", lang))}</p>'
+    items = []
+    for s in d.sections:
+        role = t("role." + s["role"], lang) + (" + " + t("role.next_year", lang) if s.get("combined") else "")
+        line = f' <span class="muted">{e(t("report.line", lang, line=s["line"]))}</span>' if s.get("line") else ""
+        items.append(f"<li>{e(s['heading'][:60])} <span class=\"muted\">[{e(role)}]</span>{line}</li>")
+    return f'<ul class="parts">{"".join(items)}</ul>'
+
+
+def render_document(d: DocumentResult, lang: str, foot: str = "") -> str:
+    return (f'<section class="doc" data-path="{e(d.path)}">{_header(d, lang)}'
+            f"<h2>{e(t('report.parts', lang))}</h2>{_parts(d, lang)}"
+            f"<h2>{e(t('out.coverage', lang))}</h2>{coverage_chart(d, lang)}"
+            f"<h2>{e(t('out.rules', lang))}</h2>{rules_table(d, lang)}{foot}</section>")
+
+
+def errors_sheet(report: Report, lang: str) -> str:
+    if not report.errors:
+        return ""
+    rows = "".join(f"<tr><td>{e(x['path'])}</td><td>{e(x['error'])}</td></tr>" for x in report.errors)
+    return (f'<section class="sheet errors"><h2>{e(t("out.errors", lang))}</h2>'
+            f'<table class="errors"><thead><tr><th>{e(t("out.file", lang))}</th>'
+            f'<th>{e(t("report.error", lang))}</th></tr></thead><tbody>{rows}</tbody></table></section>')
+
+
+def footer(report: Report, lang: str) -> str:
+    return (f'<footer>{e(t("out.generated", lang, version=report.tool_version, ruleset=report.ruleset_id, rv=report.ruleset_version))}'
+            "</footer>")
+
+
+def render(report: Report, lang: str = "zh", color: bool = False) -> str:
+    foot = footer(report, lang)
+    body = "".join(render_document(d, lang, foot) for d in report.documents) + errors_sheet(report, lang)
+    if not report.documents:
+        body += foot
+    title = doc_title(report.documents[0]) if len(report.documents) == 1 else t("out.title", lang)
+    return page(title, body, lang)
