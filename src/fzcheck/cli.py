@@ -85,7 +85,9 @@ def _parse_size(value: str) -> int:
 @click.option("--waivers", metavar="FILE", help="YAML file of waived rules (rule, reason, expires, files).")
 @click.option("--max-size", default="20MB", show_default=True, help="Largest input file accepted.")
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: on a terminal).")
-def check(paths, rules, fmt, lang, fail_under, output, waivers, max_size, color):
+@click.option("--summary", is_flag=True,
+              help="One row per report, one column per rule, sorted by score (text, csv, html, json, markdown).")
+def check(paths, rules, fmt, lang, fail_under, output, waivers, max_size, color, summary):
     """Check reports (files or folders) and print the gap report.
 
     Exit code 0: every report passes; 1: a report fails the gate (score below the
@@ -97,6 +99,10 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, max_size, color)
     from fzcheck.ruleset import load_ruleset
     from fzcheck.waivers import expired, load_waivers
 
+    from fzcheck.render.summary import SUMMARY_FORMATS, render_summary
+
+    if summary and fmt not in SUMMARY_FORMATS:
+        fail(f"--summary is available for {', '.join(SUMMARY_FORMATS)}, not {fmt}")
     ruleset = load_ruleset(rules)
     options = Options(lang=lang, fail_under=fail_under, max_bytes=_parse_size(max_size))
     if waivers:
@@ -123,7 +129,8 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, max_size, color)
             click.echo(f"{path}: internal error: {exc.__class__.__name__}: {exc}", err=True)
     report = Report(ruleset.id, ruleset.version, documents, errors)
     use_color = color if color is not None else (not output and sys.stdout.isatty())
-    write_output(render(report, fmt, lang, use_color and fmt == "text"), output)
+    colored = bool(use_color and fmt == "text")
+    write_output(render_summary(report, fmt, lang, colored) if summary else render(report, fmt, lang, colored), output)
     if errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_OK if all(d.passed for d in documents) else EXIT_GATE)

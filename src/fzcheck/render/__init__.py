@@ -33,6 +33,7 @@ FORMATS: dict[str, str] = {
     "sarif": "fzcheck.render.sarif:render",
     "junit": "fzcheck.render.junit:render",
     "html": "fzcheck.render.html:render",
+    "csv": "fzcheck.render.summary:render_csv",  # always the batch summary
 }
 
 

@@ -1,0 +1,115 @@
+"""Batch summaries: one row per report sorted by score, one column per rule, unreadable files kept."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from fzcheck.checker import check_path
+from fzcheck.cli import cli
+from fzcheck.render import Report
+from fzcheck.render.summary import render_summary
+from fzcheck.render.svg import COLORS
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory, seeds_dir):
+    folder = tmp_path_factory.mktemp("batch")
+    for p in sorted(seeds_dir.glob("*.txt")):
+        shutil.copy(p, folder / p.name)
+    (folder / "broken.docx").write_bytes(b"\x00\x01not a docx at all\x00" * 50)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def expected(batch, ruleset):
+    docs = [check_path(str(p), ruleset) for p in sorted(batch.glob("*.txt"))]
+    return {p.rsplit("/", 1)[-1]: d for p, d in ((d.path, d) for d in docs)}
+
+
+def run(batch, tmp_path, fmt, *extra):
+    out = tmp_path / f"summary.{fmt}"
+    result = CliRunner().invoke(cli, ["check", "--summary", "-f", fmt, "-o", str(out), *extra, str(batch)])
+    assert result.exit_code == 2, result.output  # an unreadable file: exit 2, the rest still checked
+    return out.read_text(encoding="utf-8")
+
+
+def test_json_summary_six_rows_sorted(batch, expected, tmp_path):
+    data = json.loads(run(batch, tmp_path, "json"))
+    rows = data["rows"]
+    assert len(rows) == 6
+    assert rows[-1]["path"].endswith("broken.docx") and rows[-1]["error"] and rows[-1]["rank"] is None
+    scores = [r["score"] for r in rows[:5]]
+    assert scores == sorted(scores, reverse=True) and [r["rank"] for r in rows[:5]] == [1, 2, 3, 4, 5]
+    ids = [c["id"] for c in data["columns"]]
+    for r in rows[:5]:
+        d = expected[r["path"].rsplit("/", 1)[-1]]
+        assert r["score"] == d.score and r["grade"] == d.grade
+        assert r["status"] == {x.id: x.status for x in d.results}
+        assert list(r["status"]) == ids
+
+
+def test_csv_summary(batch, expected, tmp_path):
+    text = run(batch, tmp_path, "csv")
+    assert text.startswith("\ufeff")  # spreadsheet programs read the Chinese right
+    table = list(csv.reader(io.StringIO(text[1:])))
+    header, rows = table[0], table[1:]
+    assert len(rows) == 6
+    assert header[:8] == ["序号", "文件", "报告", "报告单位", "报告年度", "得分", "等级", "结论"]
+    assert rows[-1][7] == "无法读取" and "NUL" in rows[-1][-1]
+    causes = header.index("structure.causes")
+    for row in rows[:5]:
+        d = expected[row[1].rsplit("/", 1)[-1]]
+        assert float(row[5]) == d.score
+        want = next(r.status for r in d.results if r.id == "structure.causes")
+        assert row[causes] == {"pass": "通过", "partial": "部分", "fail": "缺失", "not_applicable": "不适用"}[want]
+    # plain --format csv is the summary too
+    out = tmp_path / "plain.csv"
+    CliRunner().invoke(cli, ["check", "-f", "csv", "-o", str(out), str(batch)])
+    assert out.read_text(encoding="utf-8") == text
+
+
+def test_text_summary(batch, expected, tmp_path):
+    text = run(batch, tmp_path, "text", "--lang", "en")
+    lines = text.splitlines()
+    body = [ln for ln in lines[1:7]]
+    assert len(body) == 6 and "unreadable" in body[-1] and "broken.docx" in body[-1]
+    order = [re.search(r"(\S+\.txt)$", ln).group(1).rsplit("/", 1)[-1] for ln in body[:5]]
+    assert order == sorted(expected, key=lambda k: (-expected[k].score, expected[k].path))
+    assert "6 reports: 0 passed, 5 failed, 1 unreadable" in text
+    # the status marks of the best report, one per rule, in column order
+    best = expected[order[0]]
+    marks = re.search(r"\s([✔◐✘–≈]{%d})\s" % len(best.results), body[0]).group(1)
+    assert marks.count("✘") == sum(1 for r in best.results if r.status == "fail")
+
+
+def test_html_summary_matrix(batch, expected, tmp_path):
+    html = run(batch, tmp_path, "html")
+    rows = re.findall(r'<tr data-path="([^"]+)">(.*?)</tr>', html)
+    assert len(rows) == 5 and html.count('<tr class="unreadable"') == 1
+    assert "size: A4 landscape" in html
+    for path, row in rows:
+        d = expected[path.rsplit("/", 1)[-1]]
+        cells = re.findall(r'<td class="cell" data-status="([a-z_]*)" [^>]*style="background:([^"]+)"', row)
+        assert [s for s, _ in cells] == [r.status for r in sorted(d.results, key=lambda r: (
+            {"structure": 0, "element": 1, "quality": 2}[r.group], [x.id for x in d.results].index(r.id)))]
+        assert all(color == COLORS[s] for s, color in cells)
+    assert "<script" not in html
+
+
+def test_summary_refuses_formats_without_one(batch):
+    result = CliRunner().invoke(cli, ["check", "--summary", "-f", "sarif", str(batch)])
+    assert result.exit_code == 2 and "--summary" in result.output
+
+
+def test_markdown_summary_escapes(ruleset, sample_path):
+    d = check_path(str(sample_path), ruleset)
+    d.meta["title"] = "a|b<script>"
+    md = render_summary(Report(ruleset.id, ruleset.version, [d], [{"path": "x|y.txt", "error": "bad"}]), "markdown")
+    assert r"a\|b\<script\>" in md and r"x\|y.txt" in md
+    assert len([ln for ln in md.splitlines() if ln.startswith("| ") and "---" not in ln]) == 3
