@@ -22,13 +22,13 @@ def batch(tmp_path_factory, seeds_dir):
     folder = tmp_path_factory.mktemp("batch")
     for p in sorted(seeds_dir.glob("*.txt")):
         shutil.copy(p, folder / p.name)
-    (folder / "broken.docx").write_bytes(b"\x00\x01not a docx at all\x00" * 50)
+    (folder / "broken.txt").write_bytes(b"\x00\x01not text\x00\xff\xfe\x81" * 50)
     return folder
 
 
 @pytest.fixture(scope="module")
 def expected(batch, ruleset):
-    docs = [check_path(str(p), ruleset) for p in sorted(batch.glob("*.txt"))]
+    docs = [check_path(str(p), ruleset) for p in sorted(batch.glob("*.txt")) if p.name != "broken.txt"]
     return {p.rsplit("/", 1)[-1]: d for p, d in ((d.path, d) for d in docs)}
 
 
@@ -43,7 +43,7 @@ def test_json_summary_six_rows_sorted(batch, expected, tmp_path):
     data = json.loads(run(batch, tmp_path, "json"))
     rows = data["rows"]
     assert len(rows) == 6
-    assert rows[-1]["path"].endswith("broken.docx") and rows[-1]["error"] and rows[-1]["rank"] is None
+    assert rows[-1]["path"].endswith("broken.txt") and rows[-1]["error"] and rows[-1]["rank"] is None
     scores = [r["score"] for r in rows[:5]]
     assert scores == sorted(scores, reverse=True) and [r["rank"] for r in rows[:5]] == [1, 2, 3, 4, 5]
     ids = [c["id"] for c in data["columns"]]
@@ -78,7 +78,7 @@ def test_text_summary(batch, expected, tmp_path):
     text = run(batch, tmp_path, "text", "--lang", "en")
     lines = text.splitlines()
     body = [ln for ln in lines[1:7]]
-    assert len(body) == 6 and "unreadable" in body[-1] and "broken.docx" in body[-1]
+    assert len(body) == 6 and "unreadable" in body[-1] and "broken.txt" in body[-1]
     order = [re.search(r"(\S+\.txt)$", ln).group(1).rsplit("/", 1)[-1] for ln in body[:5]]
     assert order == sorted(expected, key=lambda k: (-expected[k].score, expected[k].path))
     assert "6 reports: 0 passed, 5 failed, 1 unreadable" in text

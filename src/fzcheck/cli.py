@@ -20,6 +20,15 @@ def fail(message: str) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F82
     sys.exit(EXIT_ERROR)
 
 
+def _output_mode(path: str) -> int:
+    try:
+        return os.stat(path).st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 def write_output(text: str, output: str | None) -> None:
     """Print, or write a file atomically: a failed run never leaves half a report."""
     if not output or output == "-":
@@ -33,6 +42,7 @@ def write_output(text: str, output: str | None) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        os.chmod(tmp, _output_mode(output))  # mkstemp makes 0600; keep the file's or the usual mode
         os.replace(tmp, output)
     except BaseException:
         try:
@@ -140,16 +150,42 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, max_size, color,
 @click.argument("rule_id")
 @click.option("-r", "--rules", "rules", metavar="FILE|NAME", help="Rule set file or shipped name.")
 @click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True)
-def explain(rule_id, rules, lang):
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True)
+def explain(rule_id, rules, lang, fmt):
     """Explain what a rule requires, its legal basis and its examples."""
     from fzcheck.explain import explain_rule
+    from fzcheck.render.rulesdoc import explain_json, explain_markdown
     from fzcheck.ruleset import load_ruleset
 
     ruleset = load_ruleset(rules)
     rule = ruleset.rule(rule_id)
     if rule is None:
         fail(f"no rule '{rule_id}' in rule set {ruleset.id} (see: fzcheck rules list)")
-    click.echo(explain_rule(rule, lang))
+    click.echo({"text": explain_rule, "json": explain_json, "markdown": explain_markdown}[fmt](rule, lang))
+
+
+@cli.command("diff", context_settings=CONTEXT)
+@click.argument("old")
+@click.argument("new")
+@click.option("-r", "--rules", "rules", metavar="FILE|NAME", help="Rule set file or shipped name.")
+@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True)
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True)
+@click.option("-o", "--output", metavar="FILE", help="Write the comparison to FILE (atomically).")
+def diff_cmd(old, new, rules, lang, fmt, output):
+    """What changed between two drafts: rules and items gained and lost, score and grade.
+
+    Exit code 1 when the new draft lost something a required rule had; 2 on errors.
+    """
+    from fzcheck.checker import Options, check_path
+    from fzcheck.diff import FORMATS as DIFF_FORMATS, compare, exit_code
+    from fzcheck.ruleset import load_ruleset
+
+    ruleset = load_ruleset(rules)
+    result = compare(check_path(old, ruleset, Options(lang=lang)), check_path(new, ruleset, Options(lang=lang)))
+    write_output(DIFF_FORMATS[fmt](result, lang), output)
+    sys.exit(exit_code(result))
 
 
 @cli.group(context_settings=CONTEXT)
@@ -160,12 +196,20 @@ def rules() -> None:
 @rules.command("list", context_settings=CONTEXT)
 @click.option("-r", "--rules", "rules_arg", metavar="FILE|NAME", help="Rule set file or shipped name.")
 @click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True)
-def rules_list(rules_arg, lang):
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True)
+def rules_list(rules_arg, lang, fmt):
     """List the rules of a rule set with severity and weight."""
     from fzcheck.explain import list_rules
     from fzcheck.ruleset import load_ruleset
 
-    click.echo(list_rules(load_ruleset(rules_arg), lang))
+    shown = load_ruleset(rules_arg)
+    if fmt != "text":
+        from fzcheck.render.rulesdoc import list_json, list_markdown
+
+        click.echo((list_json if fmt == "json" else list_markdown)(shown, lang))
+        return
+    click.echo(list_rules(shown, lang))
 
 
 @rules.command("validate", context_settings=CONTEXT)
