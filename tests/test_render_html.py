@@ -105,3 +105,25 @@ def test_html_english_and_page_breaks(ruleset, sample_path):
     assert html.count('<section class="doc"') == 2
     assert ".doc + .doc" in html and "break-before: page" in html and "size: A4" in html
     assert "display: table-header-group" in html
+
+
+def test_html_says_why_a_good_score_fails_the_gate(ruleset):
+    # everything but the causes of the shortcomings: a high score, but a required rule fails
+    text = """某镇2023年法治政府建设年度报告
+一、2023年度推进法治政府建设的主要举措和成效
+成立了法治政府建设领导小组，全年召开会议3次，研究议题15项。
+二、存在的不足
+一是执法力量薄弱。
+三、2024年工作安排
+下一步将加强执法队伍建设。
+"""
+    d = check_text(text, ruleset)
+    causes = next(r for r in d.results if r.id == "structure.causes")
+    assert causes.status == FAIL and not d.passed
+    html = render(Report(ruleset.id, ruleset.version, [d]), "html")
+    why = re.search(r'<tr class="why"><th>必备项缺失</th><td>([^<]*)</td>', html)
+    assert why and "不足的原因分析" in why.group(1)
+    assert "必备项缺失" in render(Report(ruleset.id, ruleset.version, [d]), "markdown")
+    passing = render(Report(ruleset.id, ruleset.version, [check_text(text.replace("一是执法力量薄弱。",
+                     "一是执法力量薄弱，原因是编制不足。"), ruleset)]), "html")
+    assert 'class="why"' not in passing or "不足的原因分析" not in passing.split('class="why"')[1][:200]

@@ -64,6 +64,12 @@ def gate_text(d: DocumentResult, lang: str) -> str:
     return t("report.gate_pass", lang) if d.passed else t("report.gate_fail", lang)
 
 
+def required_failed(d: DocumentResult, lang: str) -> str:
+    """The titles of the required rules that fail (why a report with a good score fails the gate)."""
+    sep = ", " if lang == "en" else "、"
+    return sep.join(title_of(r, lang) for r in sorted_rules(d.results) if r.severity == "required" and r.status == FAIL)
+
+
 def group_name(group: str, lang: str) -> str:
     key = "group." + group
     text = t(key, lang)

@@ -11,8 +11,8 @@ from html import escape
 from fzcheck.i18n import pick, t
 from fzcheck.model import FAIL, PARTIAL, PASS, DocumentResult, Evidence, RuleResult
 from fzcheck.render import Report
-from fzcheck.render.common import (basis_text, doc_title, gate_text, hit_text, location_text, points, shown_evidence,
-                                   sorted_rules, title_of)
+from fzcheck.render.common import (basis_text, doc_title, gate_text, hit_text, location_text, points,
+                                   required_failed, shown_evidence, sorted_rules, title_of)
 from fzcheck.render.svg import COLORS, MARKS, coverage_chart
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
@@ -36,6 +36,7 @@ h2 { font-size: 12.5pt; margin: 6mm 0 2mm; border-bottom: 1.5pt solid #37474f; p
 table.meta { border-collapse: collapse; font-size: 9.5pt; }
 table.meta th { text-align: left; color: #546e7a; font-weight: normal; padding: 0.4mm 4mm 0.4mm 0; white-space: nowrap; }
 table.meta td { padding: 0.4mm 0; word-break: break-all; }
+table.meta tr.why th, table.meta tr.why td { color: #c62828; font-weight: bold; }
 .scorebox { min-width: 42mm; text-align: center; border: 1pt solid #b0bec5; border-radius: 2mm; padding: 2mm 3mm; }
 .score { font-size: 28pt; font-weight: bold; line-height: 1.1; }
 .score small { font-size: 10pt; color: #546e7a; font-weight: normal; }
@@ -151,6 +152,10 @@ def _header(d: DocumentResult, lang: str) -> str:
     meta += [(t("report.year", lang), year), (t("report.published", lang), d.published or "–"),
              (t("out.file", lang), d.path)]
     rows = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in meta)
+    failed = required_failed(d, lang)
+    if failed:
+        rows += f'<tr class="why"><th>{e(t("report.required_failed", lang))}</th><td>{e(failed)}</td></tr>'
+
     gate = "pass" if d.passed else "fail"
     return (f'<p class="kicker">{e(t("out.title", lang))}</p><h1>{e(doc_title(d))}</h1>'
             f'<div class="head"><div class="info"><table class="meta">{rows}</table></div>'

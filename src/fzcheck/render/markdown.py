@@ -5,7 +5,7 @@ from fzcheck.i18n import pick, t
 from fzcheck.model import FAIL, NOT_APPLICABLE, PARTIAL, PASS, WAIVED, DocumentResult, RuleResult
 from fzcheck.render import Report
 from fzcheck.render.common import (areas, basis_text, doc_title, gate_text, group_name, hit_text, location_text,
-                                   points, shown_evidence, sorted_rules, title_of)
+                                   points, required_failed, shown_evidence, sorted_rules, title_of)
 
 MARK = {PASS: "✅", PARTIAL: "🟡", FAIL: "❌", NOT_APPLICABLE: "➖", WAIVED: "⚪"}
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#~"})
@@ -69,6 +69,10 @@ def render_document(d: DocumentResult, lang: str) -> list[str]:
         f"| {t('report.score', lang)} | **{d.score:g}** |",
         f"| {t('report.grade', lang)} | {esc(d.grade)} |",
         f"| {t('out.gate', lang)} | **{gate_text(d, lang)}** ({t('report.threshold', lang)} {d.threshold:g}) |",
+    ]
+    if required_failed(d, lang):
+        out.append(f"| {t('report.required_failed', lang)} | {esc(required_failed(d, lang))} |")
+    out += [
         "", f"## {t('out.coverage', lang)}", "",
         f"| {t('out.area', lang)} | {t('out.points', lang)} | |", "|---|---|---|",
     ]
