@@ -7,6 +7,7 @@ A reader is chosen by the file's content first and its name second, so that a
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -19,25 +20,99 @@ Reader = Callable[[str, bytes], RawDocument]
 
 # Text-like extensions that the plain-text reader accepts.
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
-# Extensions that a batch picks up when walking a folder.
-REPORT_SUFFIXES = {".txt", ".md", ".markdown"}
+# Extensions that a batch picks up when walking a folder (the unsupported
+# kinds too, so that each gets its one-line message instead of being skipped).
+REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm", ".doc", ".wps"}
+
+_OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")
+_HTML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title)\b",
+                         re.IGNORECASE | re.DOTALL)
+_HTML_ANY = re.compile(rb"<(html|body)\b[^>]*>", re.IGNORECASE)
+
+
+def _ole2_kind(data: bytes, suffix: str) -> str:
+    """Tell an encrypted Office file from a legacy Word/WPS binary (both are OLE2)."""
+    names = data[:1 << 20]
+    if "EncryptedPackage".encode("utf-16-le") in names or "EncryptionInfo".encode("utf-16-le") in names:
+        raise InputError("a password-protected Word file; open it, remove the password "
+                         "(File > Info > Protect Document) and save as .docx")
+    if suffix == ".wps" or "WpsContent".encode("utf-16-le") in names or b"Kingsoft" in names:
+        raise InputError("a WPS document in the old binary format; open it in WPS and save as .docx")
+    if "WordDocument".encode("utf-16-le") in names or suffix == ".doc":
+        raise InputError("a Word 97-2003 .doc file (old binary format); open it in Word or WPS and save as .docx")
+    raise InputError("an old Office binary file (not a Word document); save the report as .docx")
+
+
+def _zip_kind(data: bytes) -> str:
+    import io
+    import zipfile
+
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise InputError("a damaged zip/.docx file (cannot read its directory); save it again as .docx") from None
+    except NotImplementedError as exc:  # pragma: no cover - exotic zip features
+        raise InputError(f"an unsupported zip file ({exc})") from None
+    if "word/document.xml" in names:
+        return "docx"
+    if "content.xml" in names or "mimetype" in names:
+        raise InputError("an OpenDocument (.odt) or other office file; save the report as .docx")
+    if any(n.startswith("xl/") for n in names):
+        raise InputError("an Excel workbook, not a report; save the report as .docx")
+    if any(n.startswith("ppt/") for n in names):
+        raise InputError("a PowerPoint file, not a report; save the report as .docx")
+    raise InputError("a zip archive, not a report; unpack it and check the report files inside")
 
 
 def sniff(data: bytes, suffix: str) -> str:
-    """Name the kind of a file from its first bytes, falling back on its suffix."""
+    """Name the kind of a file from its first bytes, falling back on its suffix.
+
+    Raises :class:`InputError` with what the file is and what to do for the
+    kinds that cannot be read (legacy .doc/.wps, encrypted Office files, images …).
+    """
+    head = data[:1024]
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _zip_kind(data)
+    if b"%PDF-" in head:
+        return "pdf"
+    if head.startswith(_OLE2):
+        return _ole2_kind(data, suffix)
+    if head.startswith(b"{\\rtf"):
+        raise InputError("an RTF file; open it in Word or WPS and save as .docx")
+    for magic, what in ((b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+                        (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"), (b"GIF8", "a GIF image")):
+        if head.startswith(magic):
+            raise InputError(f"{what}, not a text document; run OCR first and check the text")
+    if suffix == ".pdf":
+        raise InputError("not a PDF file (no %PDF header): the file is damaged or mislabelled")
+    if head.startswith(b"MIME-Version:") or b"Content-Type: multipart/related" in head:
+        raise InputError("a web archive (.mht); save the page as .html (web page, complete) instead")
+    body = head.lstrip(b"\xef\xbb\xbf")
+    if _HTML_START.match(body) or suffix in (".html", ".htm", ".xhtml", ".shtml") or _HTML_ANY.search(data[:8192]):
+        return "html"
     if suffix in (".md", ".markdown"):
         return "markdown"
     return "text"
 
 
 def _reader_for(kind: str) -> Reader:
-    from fzcheck.readers import text
+    if kind in ("text", "markdown"):
+        from fzcheck.readers import text
 
-    readers: dict[str, Reader] = {"text": text.read_text, "markdown": text.read_markdown}
-    try:
-        return readers[kind]
-    except KeyError:  # pragma: no cover - sniff only returns known kinds
-        raise InputError(f"no reader for {kind} files") from None
+        return text.read_text if kind == "text" else text.read_markdown
+    if kind == "html":
+        from fzcheck.readers import html
+
+        return html.read_html
+    if kind == "docx":
+        from fzcheck.readers import docx
+
+        return docx.read_docx
+    if kind == "pdf":
+        from fzcheck.readers import pdf
+
+        return pdf.read_pdf
+    raise InputError(f"no reader for {kind} files")  # pragma: no cover - sniff only returns known kinds
 
 
 def read_document(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument:
@@ -61,12 +136,18 @@ def read_document(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYT
         raise InputError("is a folder, not a report file", name) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", name) from None
-    kind = sniff(data, p.suffix.lower())
+    if max_bytes and len(data) > max_bytes:
+        raise InputError(f"file is over the limit of {max_bytes / 1048576:.1f} MB (raise it with --max-size)", name)
     try:
+        kind = sniff(data, p.suffix.lower())
         doc = _reader_for(kind)(name, data)
     except InputError as exc:
         exc.path = exc.path or name
         raise
+    except MemoryError:
+        raise InputError("out of memory while reading; the file is too large or hostile", name) from None
+    except RecursionError:
+        raise InputError("the file is nested too deeply to read; save it again as .docx or text", name) from None
     if not any(par.text.strip() for par in doc.paragraphs):
         raise InputError("the file has no text", name)
     return doc

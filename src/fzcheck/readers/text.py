@@ -1,4 +1,11 @@
-"""Plain text and Markdown: decode, then one paragraph per non-empty line."""
+"""Plain text and Markdown: decode, then one paragraph per non-empty line.
+
+Decoding is decided by the bytes, never by the locale: a byte-order mark first,
+then strict UTF-8 (the common case, and ASCII), then a detector
+(charset-normalizer) choosing among the encodings Chinese reports come in —
+GB18030/GBK, Big5, UTF-16 without a mark — and, when it has no opinion, strict
+GB18030 and then Big5.
+"""
 from __future__ import annotations
 
 import codecs
@@ -14,20 +21,79 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
+# What the detector may answer, and the codec we then decode with (a superset:
+# GBK and GB2312 text is GB18030 text; Big5 files often use HKSCS or CP950 extras).
+_CANDIDATES = {
+    "gb18030": "gb18030", "gbk": "gb18030", "gb2312": "gb18030", "hz": "gb18030",
+    "big5": "big5hkscs", "big5hkscs": "big5hkscs", "cp950": "big5hkscs",
+    "utf_16_le": "utf-16-le", "utf_16_be": "utf-16-be",
+    "utf_8": "utf-8",
+}
+_ISOLATION = ["utf_8", "gb18030", "big5", "utf_16_le", "utf_16_be"]
+_DETECT_BYTES = 256 * 1024  # the detector reads at most this much
+
+
+def _plausible(text: str) -> float:
+    """Share of characters a Chinese report is made of (Han, CJK punctuation, ASCII, full-width forms)."""
+    if not text:
+        return 0.0
+    good = sum(1 for c in text if c in "\n\r\t" or " " <= c <= "~" or "\u4e00" <= c <= "\u9fff"
+               or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef" or "\u2010" <= c <= "\u2027")
+    return good / len(text)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a mark: NUL bytes, and one byte order reads as plausible text."""
+    if len(data) < 4 or len(data) % 2 or b"\x00" not in data[:4096]:
+        return None
+    sample = data[:8192]
+    best, best_score = None, 0.0
+    for enc in ("utf-16-le", "utf-16-be"):
+        score = _plausible(sample.decode(enc, errors="replace"))
+        if score > best_score:
+            best, best_score = enc, score
+    return best if best_score >= 0.9 else None
+
+
+def _detect(data: bytes) -> str | None:
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    best = from_bytes(data[:_DETECT_BYTES], cp_isolation=_ISOLATION).best()
+    if best is None:
+        return None
+    return _CANDIDATES.get(best.encoding)
+
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Decode bytes as text: BOMs first, then strict UTF-8, GB18030 and Big5."""
+    """Decode bytes as text; return the text and the encoding used."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
             return data.decode(enc, errors="replace"), enc
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        try:
+            return data.decode(utf16), utf16
+        except UnicodeDecodeError:
+            pass
     if b"\x00" in data[:4096]:
         raise InputError("binary data, not a text file (it contains NUL bytes)")
-    for enc in ("utf-8", "gb18030", "big5"):
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    tried = []
+    detected = _detect(data)
+    if detected:
+        tried.append(detected)
+    for enc in tried + ["gb18030", "big5hkscs"]:
         try:
             return data.decode(enc), enc
         except UnicodeDecodeError:
             continue
-    raise InputError("cannot decode the text (not UTF-8, GB18030 or Big5)")
+    raise InputError("cannot decode the text (not UTF-8, UTF-16, GB18030/GBK or Big5); "
+                     "save it as UTF-8 and try again")
 
 
 def paragraphs_from_text(text: str) -> list[Paragraph]:

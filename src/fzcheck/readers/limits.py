@@ -1,0 +1,82 @@
+"""Limits that protect the machine from hostile or runaway input.
+
+The input size is checked before reading (``--max-size``). Inside a file, the
+readers share one :class:`Budget`: it bounds how much text is extracted, how
+many paragraphs and pages are processed, and how long parsing may take, and
+turns an overrun into one clear :class:`InputError`.
+"""
+from __future__ import annotations
+
+import time
+import zipfile
+from dataclasses import dataclass, field
+
+from fzcheck.errors import InputError
+
+MAX_TEXT_CHARS = 5_000_000  # extracted text; a long report has ~50,000
+MAX_PARAGRAPHS = 100_000
+MAX_PAGES = 1_000
+MAX_SECONDS = 60.0
+# Zip containers (.docx): checked in the central directory before inflating.
+MAX_MEMBER_BYTES = 64 * 1024 * 1024  # one XML part, inflated
+MAX_TOTAL_BYTES = 256 * 1024 * 1024  # every part read, inflated
+MAX_RATIO = 200  # inflated / compressed; XML compresses ~10:1, bombs 1000:1
+
+
+@dataclass
+class Budget:
+    max_chars: int = MAX_TEXT_CHARS
+    max_paragraphs: int = MAX_PARAGRAPHS
+    max_pages: int = MAX_PAGES
+    max_seconds: float = MAX_SECONDS
+    chars: int = 0
+    paragraphs: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    def add(self, text: str) -> None:
+        """Account for one extracted paragraph."""
+        self.chars += len(text)
+        self.paragraphs += 1
+        if self.chars > self.max_chars:
+            raise InputError(f"more than {self.max_chars:,} characters of text; not a single report "
+                             "(split the file)")
+        if self.paragraphs > self.max_paragraphs:
+            raise InputError(f"more than {self.max_paragraphs:,} paragraphs; not a single report (split the file)")
+        if self.paragraphs % 256 == 0:
+            self.tick()
+
+    def tick(self) -> None:
+        if time.monotonic() - self.started > self.max_seconds:
+            raise InputError(f"reading took longer than {self.max_seconds:.0f} s; the file is too complex "
+                             "(save it as plain text or .docx and try again)")
+
+
+def read_member(zf: zipfile.ZipFile, name: str, total: list[int] | None = None,
+                max_member: int = MAX_MEMBER_BYTES, max_ratio: float = MAX_RATIO,
+                max_total: int = MAX_TOTAL_BYTES) -> bytes:
+    """Read one member of a zip archive, refusing sizes and ratios of a zip bomb.
+
+    The declared sizes are checked first (from the central directory, before
+    anything is inflated); the read itself is capped too, since a hostile
+    archive can lie about its sizes.
+    """
+    info = zf.getinfo(name)
+    if info.flag_bits & 0x1:
+        raise InputError("the archive is encrypted; remove the password and save as .docx")
+    declared = info.file_size
+    if declared > max_member:
+        raise InputError(f"part {name} would inflate to {declared / 1048576:.0f} MB (limit "
+                         f"{max_member / 1048576:.0f} MB); refused as a possible zip bomb")
+    if info.compress_size and declared / info.compress_size > max_ratio and declared > 1024 * 1024:
+        raise InputError(f"part {name} is compressed {declared / info.compress_size:.0f}:1; "
+                         "refused as a possible zip bomb")
+    if total is not None and total[0] + declared > max_total:
+        raise InputError("the parts of the archive inflate to more than "
+                         f"{max_total / 1048576:.0f} MB; refused as a possible zip bomb")
+    with zf.open(info) as fh:
+        data = fh.read(min(declared, max_member) + 1)
+    if len(data) > declared or len(data) > max_member:
+        raise InputError(f"part {name} inflates to more than it declares; refused as a possible zip bomb")
+    if total is not None:
+        total[0] += len(data)
+    return data

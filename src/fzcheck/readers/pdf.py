@@ -1,0 +1,239 @@
+"""PDF with a text layer: lines in reading order, page chrome removed, paragraphs rebuilt.
+
+pdfminer.six lays each page out into text lines (reading order of its text
+boxes). Then:
+
+* running headers and footers go: lines in the top or bottom band of the page
+  that repeat (digits aside) on at least half of the pages, and page numbers
+  there (``- 3 -``, ``第3页 共9页``, ``3/9``, ``Page 3 of 9``);
+* lines are joined back into paragraphs. A PDF breaks lines wherever the width
+  ends, so a new paragraph starts only where the layout says so: an indented
+  line, a line after one that stops short of the right margin, a change of font
+  size, a larger vertical gap, or a line opening with an outline marker after a
+  sentence ended (a heading always starts its own paragraph).
+
+Every paragraph keeps, for each joined line, ``{"page": p, "line": l}``, where l
+counts the visible text lines of page p from the top (headers included), so a
+reviewer finds the place on the printed page.
+
+Scans without a text layer, encrypted and damaged PDFs end in one clear message.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import re
+import statistics
+from dataclasses import dataclass
+
+from fzcheck.errors import InputError
+from fzcheck.model import Paragraph, RawDocument
+from fzcheck.readers.limits import Budget
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－~·•]*\s*\d{1,4}\s*[-—–－~·•]*|第\s*\d+\s*页(?:\s*[,，/、]?\s*共\s*\d+\s*页)?|"
+                          r"共\s*\d+\s*页\s*第\s*\d+\s*页|\d+\s*/\s*\d+|(?:page|p\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?)\s*$",
+                          re.IGNORECASE)
+_ENDS_SENTENCE = re.compile(r"[。！？；：:!?;）)」』”]\s*$")
+_LATIN_END = re.compile(r"[A-Za-z0-9,.;:]$")
+_LATIN_START = re.compile(r"^[A-Za-z0-9(]")
+_CID = re.compile(r"\(cid:\d+\)")
+_BAND = 0.09  # top and bottom share of the page where running headers and footers stand
+_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_WIDTH[0x3000] = 0x20
+
+
+@dataclass
+class _Line:
+    page: int
+    number: int  # visible line number on the page, from the top
+    text: str
+    x0: float
+    x1: float
+    top: float  # distance from the top of the page
+    bottom: float
+    size: float
+    band: bool  # in the header/footer band
+
+
+def _starts_with_marker(text: str) -> bool:
+    from fzcheck.outline import find_heading
+
+    folded = text.lstrip(" \t\u3000").translate(_WIDTH)
+    found = find_heading(folded)
+    return bool(found) and not found[0].startswith("#")
+
+
+def _page_lines(layout, page_no: int) -> tuple[list[_Line], int]:
+    """Text lines of one laid-out page, in reading order, and the number of images on it."""
+    from pdfminer.layout import LTFigure, LTImage, LTTextContainer, LTTextLine
+
+    height = layout.y1 - layout.y0 or 1.0
+    found: list = []
+    images = 0
+
+    def visit(obj) -> None:
+        nonlocal images
+        if isinstance(obj, LTTextLine):
+            found.append(obj)
+        elif isinstance(obj, LTImage):
+            images += 1
+        elif isinstance(obj, (LTTextContainer, LTFigure)) or hasattr(obj, "__iter__"):
+            try:
+                for child in obj:
+                    visit(child)
+            except TypeError:
+                pass
+
+    for obj in layout:
+        visit(obj)
+    raw = []
+    for ln in found:
+        text = ln.get_text().replace("\n", "").rstrip()
+        if not text.strip():
+            continue
+        top = layout.y1 - ln.y1
+        bottom = layout.y1 - ln.y0
+        band = top < height * _BAND or bottom > height * (1 - _BAND)
+        raw.append(_Line(page_no, 0, text, ln.x0, ln.x1, top, bottom, ln.height, band))
+    # Visible line numbers: rows from the top, pieces on one baseline sharing a number.
+    rows = sorted(raw, key=lambda ln: (ln.top, ln.x0))
+    number, last_top, last_size = 0, None, 0.0
+    for ln in rows:
+        if last_top is None or ln.top - last_top > 0.5 * max(ln.size, last_size, 1.0):
+            number += 1
+            last_top, last_size = ln.top, ln.size
+        ln.number = number
+    return raw, images
+
+
+def _strip_chrome(pages: list[list[_Line]]) -> list[list[_Line]]:
+    def key(text: str) -> str:
+        return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+    counts: dict[str, int] = {}
+    for lines in pages:
+        for k in {key(ln.text) for ln in lines if ln.band}:
+            counts[k] = counts.get(k, 0) + 1
+    need = max(2, (len(pages) + 1) // 2)
+    sizes = [ln.size for lines in pages for ln in lines if not ln.band and ln.size > 0]
+    body = statistics.median(sizes) if sizes else 0.0
+
+    def chrome(ln: _Line) -> bool:
+        if not ln.band:
+            return False
+        if _PAGE_NUMBER.match(ln.text):
+            return True
+        if len(pages) > 1 and counts.get(key(ln.text), 0) >= need:
+            return True
+        # A one-page file has nothing to repeat: a short line in small print in the band is a running head.
+        return bool(body) and ln.size < 0.85 * body and len(ln.text.strip()) <= 40
+
+    return [[ln for ln in lines if not chrome(ln)] for lines in pages]
+
+
+def _join(pages: list[list[_Line]], budget: Budget) -> list[Paragraph]:
+    lines = [ln for page in pages for ln in page]
+    if not lines:
+        return []
+    sizes = [ln.size for ln in lines if ln.size > 0]
+    cw = statistics.median(sizes) if sizes else 10.0
+    lefts = [round(ln.x0) for ln in lines]
+    left = statistics.mode(lefts) if lefts else 0.0
+    # The body's left margin is the most common left edge; its right edge the 90th percentile of line ends.
+    rights = sorted(ln.x1 for ln in lines)
+    right = rights[int(len(rights) * 0.9)] if len(rights) > 1 else rights[0]
+    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if a.page == b.page and b.top > a.top]
+    gap = statistics.median(gaps) if gaps else cw * 0.5
+
+    paragraphs: list[Paragraph] = []
+    text = ""
+    locs: list[tuple[int, dict]] = []
+
+    def flush() -> None:
+        nonlocal text, locs
+        if text.strip():
+            budget.add(text)
+            paragraphs.append(Paragraph(text, locs))
+        text, locs = "", []
+
+    prev: _Line | None = None
+    for ln in lines:
+        if prev is not None:
+            new = (
+                prev.x1 < right - 2 * cw                      # the previous line stopped short
+                or ln.x0 > left + 0.9 * cw                    # indented (first line, centred title)
+                or abs(ln.size - prev.size) > 0.15 * max(ln.size, prev.size)  # a change of font size
+                or (ln.page == prev.page and ln.top - prev.bottom > gap + 0.8 * cw)  # a wider gap
+                or (_starts_with_marker(ln.text) and bool(_ENDS_SENTENCE.search(prev.text)))
+            )
+            if new:
+                flush()
+            elif _LATIN_END.search(text) and _LATIN_START.match(ln.text.lstrip()):
+                text += " "
+        piece = ln.text if text else ln.text.lstrip()
+        locs.append((len(text), {"page": ln.page, "line": ln.number}))
+        text += piece
+        prev = ln
+    flush()
+    return paragraphs
+
+
+def read_pdf(path: str, data: bytes) -> RawDocument:
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LAParams
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser, PDFSyntaxError
+    from pdfminer.psparser import PSException
+
+    budget = Budget()
+    try:
+        parser = PDFParser(io.BytesIO(data))
+        document = PDFDocument(parser, password="")
+    except PDFPasswordIncorrect:
+        raise InputError("an encrypted PDF that needs a password to open; ask the sender for an "
+                         "unprotected copy (or print it to a new PDF) and check that") from None
+    except PDFEncryptionError as exc:
+        raise InputError(f"an encrypted PDF ({exc}); ask the sender for an unprotected copy") from None
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        raise InputError(f"a damaged PDF ({exc.__class__.__name__}); save it again or export it anew") from None
+
+    rsrc = PDFResourceManager(caching=True)
+    device = PDFPageAggregator(rsrc, laparams=LAParams(all_texts=True))
+    interpreter = PDFPageInterpreter(rsrc, device)
+    pages: list[list[_Line]] = []
+    images = 0
+    try:
+        for n, page in enumerate(PDFPage.create_pages(document), start=1):
+            if n > budget.max_pages:
+                raise InputError(f"more than {budget.max_pages} pages; not a single report (split the file)")
+            interpreter.process_page(page)
+            lines, imgs = _page_lines(device.get_result(), n)
+            images += imgs
+            pages.append(lines)
+            budget.tick()
+    except InputError:
+        raise
+    except PDFPasswordIncorrect:
+        raise InputError("an encrypted PDF that needs a password to open; ask the sender for an "
+                         "unprotected copy") from None
+    except PDFEncryptionError as exc:
+        raise InputError(f"an encrypted PDF ({exc}); ask the sender for an unprotected copy") from None
+    except (PSException, ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError) as exc:
+        raise InputError(f"a damaged PDF ({exc.__class__.__name__}: {exc}); save it again or export it anew") \
+            from None
+    if not pages:
+        raise InputError("a PDF without pages")
+    chars = sum(len(re.sub(r"\s", "", ln.text)) for lines in pages for ln in lines)
+    if chars < 10 * len(pages) and chars < 200:
+        what = "a scan (only images)" if images else "no text"
+        raise InputError(f"this PDF has no text layer ({what}); run OCR first (e.g. ocrmypdf -l chi_sim) "
+                         "and check the result")
+    cid_chars = sum(len(m) for lines in pages for ln in lines for m in _CID.findall(ln.text))
+    if cid_chars * 2 > chars:
+        raise InputError("this PDF's fonts have no Unicode mapping, so its text cannot be extracted; "
+                         "export the PDF again from the original document, or run OCR first")
+    paragraphs = _join(_strip_chrome(pages), budget)
+    return RawDocument(path, paragraphs, kind="pdf", meta={"pages": len(pages)})
