@@ -146,7 +146,7 @@ def _normalize(s: str) -> tuple[str, list[int]]:
         if t.s == before:
             break
     t.map_chars(_converter())
-    stripped = t.s.lstrip(" \t\u3000\u00a0")
+    stripped = t.s.lstrip()
     lead = len(t.s) - len(stripped)
     fixed = repair_shifted_heading(stripped)
     if fixed is not None:
