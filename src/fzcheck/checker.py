@@ -83,6 +83,8 @@ class Options:
     fail_under: float | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     waivers: list[dict[str, Any]] = field(default_factory=list)
+    profile: str | None = None  # a profile name, "auto", or None for the base rules
+    profile_source: str = "command line"  # where the profile was asked for
 
 
 def evaluate(doc: Document, ruleset: RuleSet, lang: str = "zh") -> list[RuleResult]:
@@ -119,6 +121,11 @@ def gate(results: list[RuleResult], value: float, threshold: float) -> bool:
 
 def check_document(doc: Document, ruleset: RuleSet, options: Options | None = None) -> DocumentResult:
     options = options or Options()
+    choice = None
+    if options.profile:
+        from fzcheck.profiles import choose
+
+        ruleset, choice = choose(doc, ruleset, options.profile, options.profile_source)
     results = evaluate(doc, ruleset, options.lang)
     if options.waivers:
         from fzcheck.waivers import apply_waivers
@@ -134,6 +141,7 @@ def check_document(doc: Document, ruleset: RuleSet, options: Options | None = No
         path=doc.path, year=doc.year, year_source=doc.year_source, published=doc.published,
         score=value, grade=band.get(options.lang) or band["zh"], passed=gate(results, value, threshold),
         threshold=threshold, sections=sections, results=results, meta=meta,
+        profile=choice.to_json(options.lang) if choice else None,
     )
 
 

@@ -93,11 +93,14 @@ def _parse_size(value: str) -> int:
 @click.option("--fail-under", type=float, metavar="N", help="Score threshold of the gate (overrides the rule set).")
 @click.option("-o", "--output", metavar="FILE", help="Write the report to FILE (atomically).")
 @click.option("--waivers", metavar="FILE", help="YAML file of waived rules (rule, reason, expires, files).")
+@click.option("--profile", metavar="NAME|auto",
+              help="Kind of reporting unit: township, county, department, or auto (from the title).")
+@click.option("--config", "config_path", metavar="FILE", help="Configuration file (default: fzcheck.yaml found upward).")
 @click.option("--max-size", default="20MB", show_default=True, help="Largest input file accepted.")
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: on a terminal).")
 @click.option("--summary", is_flag=True,
               help="One row per report, one column per rule, sorted by score (text, csv, html, json, markdown).")
-def check(paths, rules, fmt, lang, fail_under, output, waivers, max_size, color, summary):
+def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_path, max_size, color, summary):
     """Check reports (files or folders) and print the gap report.
 
     Exit code 0: every report passes; 1: a report fails the gate (score below the
@@ -109,17 +112,35 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, max_size, color,
     from fzcheck.ruleset import load_ruleset
     from fzcheck.waivers import expired, load_waivers
 
+    from fzcheck.config import from_click
+
+    settings, _ = from_click(click.get_current_context(), config_path)  # command line > config file > default
+    rules, fmt, lang = settings["rules"].value, settings["format"].value, settings["lang"].value
+    fail_under, waivers, profile = settings["threshold"].value, settings["waivers"].value, settings["profile"].value
+
     from fzcheck.render.summary import SUMMARY_FORMATS, render_summary
 
     if summary and fmt not in SUMMARY_FORMATS:
         fail(f"--summary is available for {', '.join(SUMMARY_FORMATS)}, not {fmt}")
     ruleset = load_ruleset(rules)
     options = Options(lang=lang, fail_under=fail_under, max_bytes=_parse_size(max_size))
+    if profile:
+        from fzcheck.profiles import check_requested
+
+        check_requested(ruleset, profile)
+        options.profile = profile
+        src = settings["profile"].source
+        options.profile_source = src if src == "command line" else f"config {src}"
     if waivers:
         options.waivers = load_waivers(waivers)
         for w in expired(options.waivers):
             click.echo(f"fzcheck: warning: {w['source']}: waiver for '{w['rule']}' expired on "
                        f"{w['expires'].isoformat()}; ignored", err=True)
+        from fzcheck.waivers import unknown_rules
+
+        for w in unknown_rules(options.waivers, ruleset):
+            click.echo(f"fzcheck: warning: {w['source']}: waiver for '{w['rule']}': no such rule in {ruleset.id}",
+                       err=True)
     documents, errors = [], []
     files = iter_report_files(list(paths))
     if not files:
@@ -138,6 +159,8 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, max_size, color,
             errors.append({"path": path, "error": f"internal error: {exc.__class__.__name__}: {exc}"})
             click.echo(f"{path}: internal error: {exc.__class__.__name__}: {exc}", err=True)
     report = Report(ruleset.id, ruleset.version, documents, errors)
+    if profile:
+        report.profile = {"requested": profile, "source": options.profile_source}
     use_color = color if color is not None else (not output and sys.stdout.isatty())
     colored = bool(use_color and fmt == "text")
     write_output(render_summary(report, fmt, lang, colored) if summary else render(report, fmt, lang, colored), output)
@@ -196,36 +219,48 @@ def rules() -> None:
 @rules.command("list", context_settings=CONTEXT)
 @click.option("-r", "--rules", "rules_arg", metavar="FILE|NAME", help="Rule set file or shipped name.")
 @click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True)
+@click.option("--profile", metavar="NAME", help="Show the rules as a profile changes them.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True)
-def rules_list(rules_arg, lang, fmt):
-    """List the rules of a rule set with severity and weight."""
+def rules_list(rules_arg, lang, profile, fmt):
+    """List the rules of a rule set with severity and weight, and its profiles."""
     from fzcheck.explain import list_rules
     from fzcheck.ruleset import load_ruleset
 
-    shown = load_ruleset(rules_arg)
+    ruleset = load_ruleset(rules_arg)
+    shown = ruleset.with_profile(profile) if profile and profile != "auto" else ruleset
     if fmt != "text":
         from fzcheck.render.rulesdoc import list_json, list_markdown
 
         click.echo((list_json if fmt == "json" else list_markdown)(shown, lang))
         return
     click.echo(list_rules(shown, lang))
+    if ruleset.profiles and not profile:
+        click.echo("\nprofiles (--profile NAME|auto):")
+        for name in ruleset.profiles:
+            ch = ruleset.profile_changes(name)
+            parts = [f"{k} {', '.join(v)}" for k, v in (("adds", ch["added"]), ("changes", ch["changed"]),
+                                                         ("disables", ch["disabled"])) if v]
+            click.echo(f"  {name:<12} {ruleset.profile_title(name, lang)}: {'; '.join(parts) or 'no change'}")
 
 
 @rules.command("validate", context_settings=CONTEXT)
 @click.argument("files", nargs=-1, required=True)
 def rules_validate(files):
-    """Validate rule set files against the schema and semantic checks."""
-    from fzcheck.ruleset import load_raw
+    """Validate rule set files: YAML syntax, the JSON Schema and what it cannot check
+    (duplicate ids, unknown ids in overrides and profiles, patterns that do not compile,
+    weights that must add up). Every problem is printed as file:line:column: message."""
+    from fzcheck.ruleset import collect_problems
 
     bad = 0
     for f in files:
-        try:
-            load_raw(f)
-            click.echo(f"{f}: ok")
-        except FzError as exc:
+        problems = collect_problems(f)
+        if problems:
             bad += 1
-            click.echo(str(exc), err=True)
+            for p in problems:
+                click.echo(str(p), err=True)
+        else:
+            click.echo(f"{f}: ok")
     sys.exit(EXIT_ERROR if bad else EXIT_OK)
 
 
@@ -233,7 +268,7 @@ def rules_validate(files):
 @click.argument("files", nargs=-1)
 def rules_test(files):
     """Run every rule's examples: 'pass' examples must pass, 'fail' examples must not."""
-    from fzcheck.examples import run_examples
+    from fzcheck.examples import locate_outcome, run_examples
     from fzcheck.ruleset import load_ruleset
 
     failures = 0
@@ -244,14 +279,42 @@ def rules_test(files):
             total += 1
             if not outcome.ok:
                 failures += 1
-                click.echo(f"{ruleset.path}: {outcome.describe()}")
+                click.echo(f"{locate_outcome(ruleset, outcome)}: {outcome.describe()}")
     click.echo(f"{total - failures} passed, {failures} failed")
     sys.exit(EXIT_GATE if failures else EXIT_OK)
 
 
+@cli.command("config", context_settings=CONTEXT)
+@click.option("--config", "config_path", metavar="FILE", help="Configuration file (default: found upward).")
+@click.option("-r", "--rules", "rules", metavar="FILE|NAME", help="Rule set (as for check).")
+@click.option("--profile", metavar="NAME|auto", help="Profile (as for check).")
+@click.option("--fail-under", type=float, metavar="N", help="Threshold (as for check).")
+@click.option("--waivers", metavar="FILE", help="Waivers file (as for check).")
+@click.option("-f", "--format", "fmt", type=click.Choice(list(FORMATS)), help="Output format (as for check).")
+@click.option("--lang", type=click.Choice(LANGS), help="Language (as for check).")
+def config_cmd(config_path, rules, profile, fail_under, waivers, fmt, lang):
+    """Print the effective configuration and where each value comes from
+    (command line, configuration file, default)."""
+    from fzcheck.config import describe, effective
+
+    given = {"rules": rules, "profile": profile, "threshold": fail_under, "waivers": waivers, "format": fmt,
+             "lang": lang}
+    settings, path = effective(given, config_path)
+    if settings["threshold"].value is None:
+        from fzcheck.ruleset import load_ruleset
+
+        rs = load_ruleset(settings["rules"].value)
+        if settings["profile"].value and settings["profile"].value != "auto":
+            rs = rs.with_profile(settings["profile"].value)
+        settings["threshold"].source = f"default: the rule set's {rs.threshold:g}"
+    click.echo(describe(settings, path), nl=False)
+
+
 def main() -> None:
     try:
-        cli.main(standalone_mode=False)
+        code = cli.main(standalone_mode=False)
+        if isinstance(code, int) and code:  # ctx.exit(N) returns N without standalone mode
+            sys.exit(code)
     except click.exceptions.Abort:
         click.echo("fzcheck: aborted", err=True)
         sys.exit(EXIT_ERROR)

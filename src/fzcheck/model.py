@@ -216,6 +216,7 @@ class DocumentResult:
     sections: list[dict[str, Any]]
     results: list[RuleResult]
     meta: dict[str, Any] = field(default_factory=dict)
+    profile: dict[str, Any] | None = None  # {"name", "title", "source", "reason"} with --profile
 
     def to_json(self, lang: str) -> dict[str, Any]:
         return {
@@ -228,6 +229,7 @@ class DocumentResult:
             "passed": self.passed,
             "threshold": self.threshold,
             "meta": self.meta,
+            "profile": self.profile,
             "sections": self.sections,
             "results": [r.to_json(lang) for r in self.results],
         }

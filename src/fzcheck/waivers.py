@@ -64,3 +64,11 @@ def apply_waivers(results: list[RuleResult], waivers: list[dict[str, Any]], path
 
 def expired(waivers: list[dict[str, Any]], today: dt.date | None = None) -> list[dict[str, Any]]:
     return [w for w in waivers if not active(w, today)]
+
+
+def unknown_rules(waivers: list[dict[str, Any]], ruleset: Any) -> list[dict[str, Any]]:
+    """Waivers naming a rule the rule set does not have (nor any of its profiles adds)."""
+    known = {r.id for r in ruleset.rules}
+    for ov in (getattr(ruleset, "profiles", None) or {}).values():
+        known |= {r["id"] for r in ov.get("add") or []}
+    return [w for w in waivers if w["rule"] not in known]

@@ -69,6 +69,10 @@ def render_document(d: DocumentResult, lang: str, color: bool) -> str:
         + f"  ({t('report.threshold', lang)} {d.threshold:g})",
         f"{t('report.parts', lang)}:",
     ]
+    if d.profile:  # --profile: which one was used and why
+        label = "单位类别" if lang == "zh" else "profile"
+        out.insert(2, f"{label}: {d.profile['title']}；{d.profile['reason']}" if lang == "zh"
+                   else f"{label}: {d.profile['title']} ({d.profile['reason']})")
     if d.sections:
         for s in d.sections:
             line = f" {t('report.line', lang, line=s['line'])}" if s.get("line") else ""

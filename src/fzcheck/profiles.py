@@ -1,0 +1,133 @@
+"""Profiles: which kind of reporting unit wrote a report (township, county, department).
+
+A profile is a set of overrides in the rule set (``profiles:``). ``--profile NAME`` applies
+one to every report; ``--profile auto`` decides per report from its title and opening text
+with the rule set's ``profile_detection`` patterns (data, not code): the earliest match in
+the title wins, else the earliest in the opening text, else in the first lines of the body.
+Spans matched by ``profile_detection.ignore`` (superiors: 在县委、县政府的领导下) and quoted
+titles 《…》 never decide. Nothing found: the base rules, and the result says so.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from fzcheck.model import Document
+from fzcheck.ruleset import RuleSet, compile_pattern
+
+AUTO = "auto"
+_QUOTED = regex.compile(r"《[^《》]{0,80}》")
+_WHERE = {
+    "title": {"zh": "标题", "en": "title"},
+    "preamble": {"zh": "开头", "en": "opening text"},
+    "body": {"zh": "正文开头", "en": "start of the body"},
+}
+
+
+@dataclass
+class ProfileChoice:
+    name: str | None  # None: the base rules
+    source: str  # "auto", "command line", "config <file>"
+    reason: dict[str, str]
+    title: dict[str, str]
+
+    def to_json(self, lang: str) -> dict[str, Any]:
+        return {"name": self.name, "title": self.title.get(lang) or self.title.get("zh"),
+                "source": self.source, "reason": self.reason.get(lang) or self.reason["zh"]}
+
+
+def front_texts(doc: Document) -> list[tuple[str, str]]:
+    """(where, text) to look at, in order: title lines, opening text, start of the body."""
+    first = len(doc.paragraphs)
+    for s in doc.sentences:
+        if s.is_heading and s.section.depth == 1:
+            first = s.para
+            break
+    titles, opening = [], []
+    for par in doc.paragraphs[: min(first, 8)]:
+        text = par.text.strip()
+        if not text:
+            continue
+        if text.endswith((":", "：")) and len(text) <= 30:
+            continue  # the addressee (区人民政府：) is not the reporting unit
+        if len(text) <= 80 and not any(c in text for c in "。，,;；：:"):
+            titles.append(text)
+        elif len(opening) < 2:
+            opening.append(text)
+    body = " ".join(p.text.strip() for p in doc.paragraphs[first: first + 3])
+    out = []
+    if titles:
+        out.append(("title", "\n".join(titles)))
+    if opening:
+        out.append(("preamble", "\n".join(opening)[:400]))
+    if body:
+        out.append(("body", body[:300]))
+    return out
+
+
+def _masked(text: str, ignore: list[str]) -> list[tuple[int, int]]:
+    spans = [m.span() for m in _QUOTED.finditer(text)]
+    for p in ignore:
+        spans.extend(m.span() for m in compile_pattern(p, None, "profile_detection.ignore").finditer(text))
+    return spans
+
+
+def detect(doc: Document, ruleset: RuleSet) -> tuple[str | None, dict[str, str]]:
+    """The profile a report's own words point to, and why (zh/en)."""
+    detection = ruleset.raw.get("profile_detection") or {}
+    patterns: dict[str, list[str]] = detection.get("patterns") or {}
+    ignore = list(detection.get("ignore") or [])
+    for where, text in front_texts(doc):
+        masked = _masked(text, ignore)
+        best: tuple[int, int, int, str, Any] | None = None
+        for order, (name, pats) in enumerate(patterns.items()):
+            for p in pats:
+                for m in compile_pattern(p, doc.year, f"profile_detection.patterns.{name}").finditer(text):
+                    a, b = m.span()
+                    if a == b or any(x < b and a < y for x, y in masked):
+                        continue
+                    key = (a, -(b - a), order, name, m)
+                    if best is None or key[:3] < best[:3]:
+                        best = key
+                    break  # the first unmasked match of a pattern is its earliest
+        if best is not None:
+            a, _, _, name, m = best
+            left = a
+            while left > 0 and a - left < 12 and (regex.match(r"[\p{Han}A-Za-z]", text[left - 1])):
+                left -= 1  # the unit's name before the matched word: 巴彦县洼兴镇
+            snippet = text[left: m.end()]
+            title = {"zh": ruleset.profile_title(name, "zh"), "en": ruleset.profile_title(name, "en")}
+            return name, {
+                "zh": f"自动判断：{_WHERE[where]['zh']}中有“{snippet}”",
+                "en": f"auto: the {_WHERE[where]['en']} names “{snippet}”",
+            }
+    return None, {"zh": "自动判断：标题和开头未写明是乡镇、县级以上政府还是部门，按基本规则检查",
+                  "en": "auto: the title and opening text do not name the kind of unit; the base rules apply"}
+
+
+def choose(doc: Document, ruleset: RuleSet, requested: str | None,
+           source: str = "command line") -> tuple[RuleSet, ProfileChoice | None]:
+    """The rule set to check ``doc`` with, and the profile choice to report."""
+    if not requested:
+        return ruleset, None
+    if requested == AUTO:
+        name, reason = detect(doc, ruleset)
+        how = AUTO if source == "command line" else f"{AUTO} ({source})"
+    else:
+        name = requested
+        where_zh = "命令行" if source == "command line" else source.replace("config ", "配置文件 ")
+        reason = {"zh": f"{where_zh}指定 {requested}", "en": f"{requested} given on the {source}"
+                  if source == "command line" else f"{requested} given in {source}"}
+        how = source
+    if name is None:
+        return ruleset, ProfileChoice(None, how, reason, {"zh": "基本规则", "en": "base rules"})
+    title = {"zh": ruleset.profile_title(name, "zh"), "en": ruleset.profile_title(name, "en")}
+    return ruleset.with_profile(name), ProfileChoice(name, how, reason, title)
+
+
+def check_requested(ruleset: RuleSet, requested: str | None) -> None:
+    """Fail early (one line, exit 2) for a profile the rule set does not define."""
+    if requested and requested != AUTO:
+        ruleset.with_profile(requested)
