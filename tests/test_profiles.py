@@ -155,3 +155,10 @@ profile_detection:
     assert set(rs.profiles) == {"township", "county", "department", "development-zone"}
     doc = from_text("清河经济开发区管委会2023年法治政府建设工作报告\n2023年推进法治建设。\n一、主要举措\n做了。", rs)
     assert detect(doc, rs)[0] == "development-zone"
+
+
+def test_explain_knows_the_rules_profiles_add():
+    res = run("explain", "legality-review-coverage")
+    assert res.exit_code == 0
+    assert "乡镇合法性审查全覆盖" in res.output and "司法所全年调解矛盾纠纷56件" in res.output
+    assert run("explain", "no-such-rule").exit_code == 2

@@ -182,7 +182,7 @@ def explain(rule_id, rules, lang, fmt):
     from fzcheck.ruleset import load_ruleset
 
     ruleset = load_ruleset(rules)
-    rule = ruleset.rule(rule_id)
+    rule = ruleset.find_rule(rule_id)  # also the rules a profile adds
     if rule is None:
         fail(f"no rule '{rule_id}' in rule set {ruleset.id} (see: fzcheck rules list)")
     click.echo({"text": explain_rule, "json": explain_json, "markdown": explain_markdown}[fmt](rule, lang))

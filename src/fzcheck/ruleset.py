@@ -300,6 +300,15 @@ class RuleSet:
             self._profiles[name] = derived
         return self._profiles[name]
 
+    def find_rule(self, rule_id: str) -> Rule | None:
+        """A rule of this set, else one a profile adds (as that profile shapes it)."""
+        rule = self.rule(rule_id)
+        if rule is None and not self.profile:
+            for name, ov in self.profiles.items():
+                if any(r["id"] == rule_id for r in ov.get("add") or []):
+                    return self.with_profile(name).rule(rule_id)
+        return rule
+
     def profile_changes(self, name: str) -> dict[str, Any]:
         """What a profile changes: {"added": [ids], "changed": [ids], "disabled": [ids]}."""
         ov = self.profiles.get(name) or {}
