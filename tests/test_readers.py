@@ -449,3 +449,26 @@ def test_folder_batch_reads_every_format(tmp_path):
     data = json.loads(res.stdout)
     assert data["errors"] == [] and len(data["documents"]) == len(FORMATS)
     assert len({json.dumps(outcome(d), sort_keys=True) for d in data["documents"]}) == 1
+
+
+# ------------------------------------------------------------------ mis-decoded text
+
+def test_mojibake_lines_are_repaired_and_real_text_is_not(ruleset, tmp_path):
+    from fzcheck.readers.text import repair_mojibake
+
+    line = "（一）成立了法治政府建设领导小组，全年召开会议4次。"
+    as_gbk = line.encode("utf-8").decode("gb18030", errors="replace")
+    as_1252 = "聘请了法律顾问。".encode("utf-8").decode("cp1252", errors="replace")
+    # Bytes lost in the first mis-decoding stay lost (as replacement marks); the rest comes back.
+    assert repair_mojibake(as_gbk).startswith("（一）成立了法治政府建设领导小组，全年召")
+    assert repair_mojibake(as_1252).endswith("请了法律顾问。")
+    for real in TEXT.splitlines() + ["。ㄒ唬┘訌娊M織領導", "Café au lait", "鏈夊叧"]:
+        assert repair_mojibake(real) == real
+    lines = TEXT.splitlines()
+    lines[3] = lines[3].encode("utf-8").decode("gb18030", errors="replace")
+    p = tmp_path / "mojibake.txt"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    raw = read_document(p)
+    assert raw.meta["mojibake_lines_repaired"] == 1
+    ev = _evidence(check_path(str(p), ruleset).to_json("zh"), "leading-group")[0]
+    assert ev["location"] == {"line": 4} and "领导小组" in ev["text"]

@@ -9,6 +9,7 @@ GB18030 and then Big5.
 from __future__ import annotations
 
 import codecs
+import re
 
 from fzcheck.errors import InputError
 from fzcheck.model import Paragraph, RawDocument
@@ -96,6 +97,55 @@ def decode(data: bytes) -> tuple[str, str]:
                      "save it as UTF-8 and try again")
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_MOJIBAKE_HINT = re.compile(r"[\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2018-\u203a\ue000-\uf8ff]"
+                            r"|[娉鏀寤骞鎶锛绔棰灏銆鍙缁鐨閮鏈浜瀹璁欢]")
+
+
+def _cp1252_bytes(line: str) -> bytes | None:
+    out = bytearray()
+    for ch in line:
+        if ch == "\ufffd":  # a byte already lost: keep it lost
+            out += b"\xff"
+            continue
+        try:
+            out += ch.encode("cp1252")
+        except UnicodeEncodeError:
+            if ord(ch) < 256:
+                out.append(ord(ch))
+            else:
+                return None
+    return bytes(out)
+
+
+def repair_mojibake(line: str) -> str:
+    """Undo UTF-8 text that was once decoded as GBK or as Windows-1252 and saved again.
+
+    "娉曟不鏀垮簻" → "法治政府", "æ³•æ²»" → "法治". A line is repaired only when
+    re-encoding it gives valid UTF-8 (a few lost bytes aside) that reads as Chinese;
+    real Chinese text never does.
+    """
+    if len(line) < 4 or not _MOJIBAKE_HINT.search(line):
+        return line
+    for raw in (_encode_or_none(line, "gb18030"), _cp1252_bytes(line)):
+        if not raw:
+            continue
+        fixed = raw.decode("utf-8", errors="replace")
+        lost = len(re.findall("\ufffd+", fixed))  # characters lost, each one run of replacement marks
+        if not _HAN.search(fixed) or lost > max(2, len(fixed) // 8) or len(fixed) >= len(line):
+            continue
+        if _plausible(fixed.replace("\ufffd", "")) >= 0.95:
+            return fixed
+    return line
+
+
+def _encode_or_none(line: str, encoding: str) -> bytes | None:
+    try:
+        return b"\xff".join(part.encode(encoding) for part in line.split("\ufffd"))
+    except UnicodeEncodeError:
+        return None
+
+
 def paragraphs_from_text(text: str) -> list[Paragraph]:
     out = []
     for n, line in enumerate(text.splitlines(), start=1):
@@ -106,7 +156,17 @@ def paragraphs_from_text(text: str) -> list[Paragraph]:
 
 def read_text(path: str, data: bytes) -> RawDocument:
     text, enc = decode(data)
-    return RawDocument(path, paragraphs_from_text(text), kind="text", meta={"encoding": enc})
+    paragraphs = paragraphs_from_text(text)
+    repaired = 0
+    for par in paragraphs:
+        fixed = repair_mojibake(par.text)
+        if fixed != par.text:
+            par.text = fixed
+            repaired += 1
+    meta = {"encoding": enc}
+    if repaired:
+        meta["mojibake_lines_repaired"] = repaired
+    return RawDocument(path, paragraphs, kind="text", meta=meta)
 
 
 def read_markdown(path: str, data: bytes) -> RawDocument:
