@@ -19,6 +19,7 @@ from fzcheck.model import (HIT_DONE, HIT_NEGATED, HIT_PLAN, HIT_PROBLEM, ITEM_MI
                            ITEM_PASS, ITEM_PLAN_ONLY, ITEM_PROBLEM_ONLY, NEXT_YEAR, SHORTCOMINGS, Document,
                            Evidence, Sentence)
 from fzcheck.outline import iter_sections
+from fzcheck.prefilter import TextIndex, pattern_literals
 from fzcheck.ruleset import PATTERN_TIMEOUT, Group, Matcher, RuleSet
 
 _TITLE = regex.compile(r"《[^《》]{0,80}》")
@@ -95,6 +96,18 @@ class MatchContext:
     def is_concessive(self, i: int, start: int, end: int) -> bool:
         return bool(self._concessive and self._concessive.search(self.clause(i, start, end)))
 
+    # -- keyword prefilter ---------------------------------------------------------
+    def candidates(self, group: Group) -> list[int] | None:
+        """Sorted indices of the sentences that contain one of the literals every match of
+        the group needs (see :mod:`fzcheck.prefilter`); None when it needs none."""
+        req = pattern_literals(group.joined, self.year) if group.joined else None
+        if req is None:
+            return None
+        index = self.doc.__dict__.get("_fz_text_index")
+        if index is None:  # one per document, shared by every rule's context
+            index = self.doc.__dict__["_fz_text_index"] = TextIndex([s.text for s in self.doc.sentences])
+        return index.sentences_with(req)
+
     # -- units -------------------------------------------------------------------
     def units(self, unit: str) -> list[list[int]]:
         if unit in ("sentence", "heading"):
@@ -158,9 +171,21 @@ def find_hits(ctx: MatchContext, m: Matcher, collective: bool = False) -> list[H
         return []
     sentences = ctx.doc.sentences
     hits: list[Hit] = []
-    for unit in ctx.units(m.unit):
+    # Sentences without any literal the anchors need cannot match: skip them (same hits).
+    cand = ctx.candidates(m.any)
+    keep: set[int] | None = None
+    if cand is None:
+        units = ctx.units(m.unit)
+    elif m.unit in ("sentence", "heading"):
+        units = [[i] for i in cand]
+    else:  # the whole unit still makes the text that `all` and `none` look at
+        keep = set(cand)
+        units = [u for u in ctx.units(m.unit) if not keep.isdisjoint(u)]
+    for unit in units:
         found: list[tuple[int, int, int]] = []
         for i in unit:
+            if keep is not None and i not in keep:
+                continue
             s = sentences[i]
             if s.is_heading and not m.headings or m.unit == "heading" and not s.is_heading:
                 continue

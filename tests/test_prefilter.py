@@ -1,0 +1,109 @@
+"""The keyword prefilter never skips a sentence a pattern could match."""
+from __future__ import annotations
+
+import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fzcheck.checker import Options, check_document, from_text
+from fzcheck.match import MatchContext
+from fzcheck.outline import split_sentences
+from fzcheck.prefilter import TextIndex, required_literals
+from fzcheck.ruleset import iter_patterns, prep_pattern
+
+from .conftest import SAMPLE, SEEDS
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    ("法律顾问|公职律师", {"法律顾问", "公职律师"}),
+    ("专家[^。，]{0,8}论证", {"专家"}),
+    ("(稳定|决策)?风险评估|稳评", {"稳定风险评估", "决策风险评估", "风险评估", "稳评"}),
+    (r"\d+(余|多)?(件|次)", {"件", "次", "余件", "余次", "多件", "多次"}),
+    ("[村社]法律顾问", {"村法律顾问", "社法律顾问"}),
+    ("(?<![村])法律顾问(?=制度)", {"法律顾问"}),
+    (r"12[.·]4", {"12.4", "12·4"}),
+    ("a{2}b", {"aab"}),
+    ("(?:ab)+c", {"ab"}),
+    (r"\(一\)", {"(一)"}),
+    # nothing required, or not understood: no filter
+    ("x*", None), ("a?", None), ("^$", None), ("a|.", None), (r"\d+", None),
+    ("(?i)abc", None), ("(?i:abc)", None), (r"(a)\1", None), ("(?:abc){e<=1}", None),
+    (r"\p{Han}+", None), ("[^。]{2}", None), ("[a-z]x", {"x"}), ("(?P<n>ab)(?P=n)", None),
+    ("a{", None), ("(ab", None), ("ab)", None), ("[ab", None),
+])
+def test_required_literals(pattern, expected):
+    got = required_literals(pattern)
+    assert (None if got is None else set(got)) == expected
+
+
+def _rule_patterns(ruleset):
+    raw = ruleset.raw
+    for rule in raw.get("rules", []):
+        for _, p in iter_patterns(rule):
+            yield p
+    for group in ("headings", "subheadings"):
+        for pats in (raw.get("roles", {}).get(group) or {}).values():
+            yield from pats
+    for key in ("plan", "lacking", "concessive"):
+        yield from (raw.get("context") or {}).get(key, [])
+
+
+def _texts():
+    from fzcheck.normalize import normalize_text
+
+    files = [SAMPLE, *sorted(SEEDS.glob("*.txt"))] if SEEDS.is_dir() else [SAMPLE]
+    out = []
+    for f in files:
+        for line in f.read_text(encoding="utf-8").splitlines():
+            text = normalize_text(line)
+            out.append(text)
+            out.extend(s for _, s in split_sentences(text))
+    return out
+
+
+def test_every_rule_pattern_is_sound_on_real_text(ruleset):
+    texts = _texts()
+    for src in set(_rule_patterns(ruleset)):
+        for year in (2019, 2023, None):
+            prepared = prep_pattern(src, year)
+            req = required_literals(prepared)
+            if req is None:
+                continue
+            pat = regex.compile(prepared)
+            for t in texts:
+                if pat.search(t):
+                    assert any(lit in t for lit in req), (src, t)
+
+
+ALPHABET = "法律顾问专家论证稳定风险评估集体讨论abx12.·()（）。，[]|?*+"
+TRICKY = ["法律顾问|公职律师", "专家[^。，]{0,8}论证", "(稳定|决策)?风险评估", r"\d+(余|多)?(件|次)", "a{2}b",
+          "(?<!x)法律(?=顾问)", "(?:ab)+c", "[ab]x?论证", "(集体(讨论|研究)|专家)+评估", r"12[.·]4",
+          "(法律|专家)?(顾问|论证)", "x{1,3}(a|b){2}", "((a|b)(1|2)){2}"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=24))
+def test_sound_on_random_text(text):
+    for src in TRICKY:
+        req = required_literals(src)
+        if req is not None and regex.search(src, text):
+            assert any(lit in text for lit in req), (src, text, req)
+
+
+def test_text_index_finds_every_sentence_with_a_literal():
+    sentences = ["法律顾问审查", "没有", "聘请法律顾问和公职律师", "", "律师"]
+    idx = TextIndex(sentences)
+    assert idx.sentences_with(frozenset({"法律顾问"})) == [0, 2]
+    assert idx.sentences_with(frozenset({"律师", "没有"})) == [1, 2, 4]
+    assert idx.sentences_with(frozenset({"不存在"})) == []
+
+
+def test_results_are_the_same_without_the_prefilter(ruleset, monkeypatch):
+    files = [SAMPLE, *sorted(SEEDS.glob("*.txt"))] if SEEDS.is_dir() else [SAMPLE]
+    docs = [from_text(f.read_text(encoding="utf-8"), ruleset, str(f)) for f in files]
+    with_filter = [check_document(d, ruleset, Options()).to_json("zh") for d in docs]
+    monkeypatch.setattr(MatchContext, "candidates", lambda self, group: None)
+    docs = [from_text(f.read_text(encoding="utf-8"), ruleset, str(f)) for f in files]
+    without = [check_document(d, ruleset, Options()).to_json("zh") for d in docs]
+    assert with_filter == without
