@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Iterable
 
 import click
 
@@ -29,10 +30,11 @@ def _output_mode(path: str) -> int:
         return 0o666 & ~mask
 
 
-def write_output(text: str, output: str | None) -> None:
-    """Print, or write a file atomically: a failed run never leaves half a report."""
+def write_output(text: str | Iterable[str], output: str | None) -> None:
+    """Print, or write a file atomically: a failed run never leaves half a report.
+    ``text`` may come in pieces: a file is written as they come, stdout once all came."""
     if not output or output == "-":
-        click.echo(text, nl=False)
+        click.echo(text if isinstance(text, str) else "".join(text), nl=False)
         return
     directory = os.path.dirname(os.path.abspath(output))
     try:
@@ -41,7 +43,7 @@ def write_output(text: str, output: str | None) -> None:
         raise FzError(f"cannot write the output: {exc.strerror or exc}", output) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+            fh.writelines([text] if isinstance(text, str) else text)
         os.chmod(tmp, _output_mode(output))  # mkstemp makes 0600; keep the file's or the usual mode
         os.replace(tmp, output)
     except BaseException:
@@ -97,10 +99,13 @@ def _parse_size(value: str) -> int:
               help="Kind of reporting unit: township, county, department, or auto (from the title).")
 @click.option("--config", "config_path", metavar="FILE", help="Configuration file (default: fzcheck.yaml found upward).")
 @click.option("--max-size", default="20MB", show_default=True, help="Largest input file accepted.")
+@click.option("-j", "--jobs", default="1", show_default=True, metavar="N",
+              help="Check files on N processes (0 or auto: one per core).")
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: on a terminal).")
 @click.option("--summary", is_flag=True,
               help="One row per report, one column per rule, sorted by score (text, csv, html, json, markdown).")
-def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_path, max_size, color, summary):
+def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_path, max_size, jobs, color,
+          summary):
     """Check reports (files or folders) and print the gap report.
 
     Exit code 0: every report passes; 1: a report fails the gate (score below the
@@ -145,28 +150,44 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
     files = iter_report_files(list(paths))
     if not files:
         fail("no report files found in " + ", ".join(paths))
-    for path in files:
-        try:
-            documents.append(check_path(path, ruleset, options))
-        except FzError as exc:
-            if isinstance(exc, RuleSetError):
-                raise
-            errors.append({"path": path, "error": exc.message})
-            click.echo(f"{path}: {exc.message}", err=True)
-        except Exception as exc:  # a bug must not lose the rest of the batch
-            if os.environ.get("FZCHECK_DEBUG"):
-                raise
-            errors.append({"path": path, "error": f"internal error: {exc.__class__.__name__}: {exc}"})
-            click.echo(f"{path}: internal error: {exc.__class__.__name__}: {exc}", err=True)
+    from fzcheck.parallel import JsonDocument, Progress, check_files, json_report, parse_jobs
+
     report = Report(ruleset.id, ruleset.version, documents, errors)
     if profile:
         report.profile = {"requested": profile, "source": options.profile_source}
-    use_color = color if color is not None else (not output and sys.stdout.isatty())
-    colored = bool(use_color and fmt == "text")
-    write_output(render_summary(report, fmt, lang, colored) if summary else render(report, fmt, lang, colored), output)
+    # JSON goes out document by document, each encoded where it was checked (--jobs)
+    stream = fmt == "json" and not summary
+    passed: list[bool] = []
+    # the progress bar: on stderr, for a batch on a terminal, never over a report being printed
+    bar = Progress(len(files), enabled=False if stream and not output and sys.stdout.isatty() else None)
+
+    def checked():
+        with bar:
+            for done in check_files(files, ruleset, options, parse_jobs(jobs), bar,
+                                    JsonDocument(lang) if stream else None):
+                if done.error is not None:  # a bug or a bad file must not lose the rest
+                    errors.append({"path": done.path, "error": done.error})
+                    bar.clear()
+                    click.echo(f"{done.path}: {done.error}", err=True)
+                    continue
+                passed.append(done.passed)
+                if stream:
+                    yield done.encoded
+                else:
+                    documents.append(done.result)
+
+    if stream:
+        write_output(json_report(report, lang, checked()), output)
+    else:
+        for _ in checked():
+            pass
+        use_color = color if color is not None else (not output and sys.stdout.isatty())
+        colored = bool(use_color and fmt == "text")
+        write_output(render_summary(report, fmt, lang, colored) if summary else render(report, fmt, lang, colored),
+                     output)
     if errors:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_OK if all(d.passed for d in documents) else EXIT_GATE)
+    sys.exit(EXIT_OK if all(passed) else EXIT_GATE)
 
 
 @cli.command(context_settings=CONTEXT)
