@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Iterable
 
 import click
@@ -36,6 +35,8 @@ def write_output(text: str | Iterable[str], output: str | None) -> None:
     if not output or output == "-":
         click.echo(text if isinstance(text, str) else "".join(text), nl=False)
         return
+    import tempfile
+
     directory = os.path.dirname(os.path.abspath(output))
     try:
         fd, tmp = tempfile.mkstemp(prefix=".fzcheck-", dir=directory)

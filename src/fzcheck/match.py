@@ -166,13 +166,15 @@ def _spans(ctx: MatchContext, group: Group, text: str) -> list[tuple[int, int]]:
 
 
 def find_hits(ctx: MatchContext, m: Matcher, collective: bool = False) -> list[Hit]:
+    # Sentences without any literal the anchors need cannot match: skip them (same hits).
+    cand = ctx.candidates(m.any)
+    if cand == []:
+        return []  # not even compiled
     anchors = m.any.compiled(ctx.year)
     if anchors is None:
         return []
     sentences = ctx.doc.sentences
     hits: list[Hit] = []
-    # Sentences without any literal the anchors need cannot match: skip them (same hits).
-    cand = ctx.candidates(m.any)
     keep: set[int] | None = None
     if cand is None:
         units = ctx.units(m.unit)

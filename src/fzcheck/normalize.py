@@ -21,8 +21,8 @@ from importlib import resources
 from typing import Callable
 
 import regex
-import yaml
 
+from fzcheck.cache import compile_regex, yaml_data
 from fzcheck.model import Paragraph, RawDocument
 
 # Full-width ASCII block → ASCII; ideographic and other odd spaces → space.
@@ -42,9 +42,9 @@ _CN_NUM = "一二三四五六七八九十"
 @functools.lru_cache(maxsize=1)
 def _patterns() -> tuple[list[regex.Pattern], list[regex.Pattern]]:
     text = resources.files("fzcheck").joinpath("data/noise.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
-    noise = [regex.compile(p) for p in data["noise_lines"]]
-    markers = [regex.compile(p) for p in data["markers"]]
+    data = yaml_data(text)  # yaml.safe_load, cached between runs
+    noise = [compile_regex(p) for p in data["noise_lines"]]  # regex.compile, cached between runs
+    markers = [compile_regex(p) for p in data["markers"]]
     return noise, markers
 
 

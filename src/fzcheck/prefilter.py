@@ -297,9 +297,10 @@ def required_literals(pattern: str) -> frozenset[str] | None:
 @functools.lru_cache(maxsize=4096)
 def pattern_literals(src: str, year: int | None) -> frozenset[str] | None:
     """:func:`required_literals` of a rule-set pattern as compiled for a report year."""
+    from fzcheck.cache import literals
     from fzcheck.ruleset import prep_pattern
 
-    return required_literals(prep_pattern(src, year))
+    return literals(prep_pattern(src, year), required_literals)  # kept between runs
 
 
 class TextIndex:

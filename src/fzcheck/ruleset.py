@@ -20,9 +20,12 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import regex
-import yaml
 
+from fzcheck.cache import compile_regex
 from fzcheck.errors import RuleSetError
+from fzcheck.lazy import lazy_module
+
+yaml = lazy_module("yaml")  # imported only when a rule set is read afresh (not from the cache)
 
 DEFAULT_RULESET = "annual-report"
 PATTERN_TIMEOUT = 2.0  # seconds a single pattern may run on one piece of text
@@ -142,7 +145,7 @@ class SafePattern:
 
 @functools.lru_cache(maxsize=8192)
 def compile_pattern(src: str, year: int | None, label: str = "") -> SafePattern:
-    return SafePattern(regex.compile(prep_pattern(src, year)), label, src)
+    return SafePattern(compile_regex(prep_pattern(src, year)), label, src)  # regex.compile, cached
 
 
 def as_list(value: Any) -> list[str]:
@@ -453,7 +456,12 @@ class Source:
         return out
 
 
+_reads: list[str] | None = None  # while loading for fzcheck.cache: every file read
+
+
 def _read_text(path: str, what: str = "rule set") -> str:
+    if _reads is not None:
+        _reads.append(path)
     try:
         with open(path, encoding="utf-8-sig") as fh:
             return fh.read()
@@ -915,11 +923,24 @@ def build(data: dict[str, Any], path: str) -> RuleSet:
     )
 
 
+def _load_tracked(path: str) -> tuple[Loaded, list[str]]:
+    """_load_checked, and the files it read (for the cache)."""
+    global _reads
+    _reads = []
+    try:
+        return _load_checked(path), _reads
+    finally:
+        _reads = None
+
+
 def load_ruleset(name_or_path: str | None = None, profile: str | None = None) -> RuleSet:
-    """Load a rule set (file or shipped name), optionally with a profile's overrides applied."""
-    loaded = _load_checked(name_or_path)
-    ruleset = build(loaded.data, loaded.path)
-    ruleset.origins = loaded.origins
+    """Load a rule set (file or shipped name), optionally with a profile's overrides applied.
+    A rule set loaded before from the same bytes comes from the cache (fzcheck.cache)."""
+    from fzcheck.cache import load_ruleset_data
+
+    data, path, origins = load_ruleset_data(resolve(name_or_path), _load_tracked)
+    ruleset = build(data, path)
+    ruleset.origins = origins
     if profile and profile != "auto":
         return ruleset.with_profile(profile)
     return ruleset

@@ -1,0 +1,319 @@
+"""A cache of loaded rule sets (and other YAML data) between runs.
+
+Loading a rule set means parsing YAML, validating it against the JSON Schema and
+compiling every pattern once to check it: most of the start-up time of a run on one
+file. When that succeeded before for the very same bytes, the result (the merged,
+validated data) is read back instead.
+
+* Where: ``$FZCHECK_CACHE_DIR``, else ``$XDG_CACHE_HOME/fzcheck``, else
+  ``~/.cache/fzcheck`` (``%LOCALAPPDATA%\\fzcheck`` on Windows).
+* Off: ``FZCHECK_NO_CACHE=1``.
+* Also kept: compiled patterns (:func:`compile_regex`), in the form the ``regex``
+  package itself pickles a pattern to (its compiled code), keyed by the package's
+  version, so that a run rebuilds them instead of compiling them again.
+* Key: a hash of the rule file's path and bytes, the fzcheck version and the Python
+  version, the bytes of the JSON Schema and the state of the loading code. An entry
+  lists every file read while loading (``extends``) with the hash of its bytes; the
+  entry is used only when all of them are unchanged.
+* Safe: only successful loads are stored (errors are always found afresh); an entry
+  that cannot be read, is corrupt or stale is ignored; a cache folder that cannot be
+  written is ignored. The cache never changes a result: it holds exactly the data the
+  loader returned, in :mod:`marshal` form (plain values only; anything else is not
+  cached).
+"""
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+from typing import Any, Callable
+
+try:  # the built-in module: much quicker to import than hashlib (OpenSSL)
+    from _sha256 import sha256 as _sha256
+except ImportError:  # pragma: no cover - other Pythons
+    try:
+        from _sha2 import sha256 as _sha256
+    except ImportError:
+        from hashlib import sha256 as _sha256
+
+FORMAT = 1  # bump when the layout of an entry changes
+MAX_ENTRIES = 64  # older entries are removed beyond this
+
+
+def enabled() -> bool:
+    return os.environ.get("FZCHECK_NO_CACHE", "").strip().lower() in ("", "0", "false", "no")
+
+
+def cache_dir() -> str:
+    explicit = os.environ.get("FZCHECK_CACHE_DIR")
+    if explicit:
+        return explicit
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        if sys.platform == "win32":
+            base = os.environ.get("LOCALAPPDATA") or os.path.join(os.path.expanduser("~"), "AppData", "Local")
+        else:
+            base = os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "fzcheck")
+
+
+def _digest(*parts: bytes | str) -> str:
+    h = _sha256()
+    for p in parts:
+        b = p.encode("utf-8", "surrogatepass") if isinstance(p, str) else p
+        h.update(len(b).to_bytes(8, "little"))
+        h.update(b)
+    return h.hexdigest()
+
+
+def _code_state() -> str:
+    """The fzcheck version, the Python version, and the size and time of the loading code and
+    the schema, so that an edited checkout never reads an entry its older self wrote."""
+    from fzcheck import __version__
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    parts = [__version__, sys.version, str(FORMAT)]
+    for name in ("ruleset.py", "profiles.py", "cache.py", os.path.join("data", "ruleset.schema.json")):
+        try:
+            st = os.stat(os.path.join(here, name))
+            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{name}:-")
+    return "|".join(parts)
+
+
+def _read_bytes(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
+
+
+def _entry_path(kind: str, key: str) -> str:
+    return os.path.join(cache_dir(), f"{kind}-{key[:40]}.marshal")
+
+
+def _get(kind: str, key: str) -> Any:
+    """The stored value, or None when absent, unreadable, corrupt or from another key."""
+    raw = _read_bytes(_entry_path(kind, key))
+    if raw is None:
+        return None
+    try:
+        entry = marshal.loads(raw)
+        if not (isinstance(entry, tuple) and len(entry) == 4 and entry[0] == FORMAT and entry[1] == key
+                and isinstance(entry[3], bytes) and entry[2] == _digest(entry[3])):
+            return None
+        return marshal.loads(entry[3])
+    except (EOFError, ValueError, TypeError):
+        return None
+
+
+def _put(kind: str, key: str, value: Any) -> None:
+    """Store a value; silently nothing when it is not plain data or the folder is not writable."""
+    try:
+        payload = marshal.dumps(value)
+    except ValueError:  # not plain data (a date in the YAML, …): not cached
+        return
+    data = marshal.dumps((FORMAT, key, _digest(payload), payload))
+    folder = cache_dir()
+    target = _entry_path(kind, key)
+    tmp = f"{target}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        return
+    _prune(folder)
+
+
+def _prune(folder: str) -> None:
+    try:
+        names = [n for n in os.listdir(folder) if n.endswith(".marshal")]
+        if len(names) <= MAX_ENTRIES:
+            return
+        paths = sorted((os.path.join(folder, n) for n in names), key=lambda p: os.stat(p).st_mtime)
+        for p in paths[: len(paths) - MAX_ENTRIES]:
+            os.unlink(p)
+    except OSError:
+        pass
+
+
+# -- rule sets -----------------------------------------------------------------------
+def load_ruleset_data(path: str, load: Callable[[str], tuple[Any, list[str]]]) -> tuple[Any, str, dict]:
+    """``load(path)`` (the validating loader) returns an object with ``data``, ``path`` and
+    ``origins``, and the list of the files it read; give back those three, from the cache
+    when every file read last time is unchanged."""
+    if not enabled():
+        loaded, _ = load(path)
+        return loaded.data, loaded.path, loaded.origins
+    main = _read_bytes(path)
+    key = _digest("ruleset", _code_state(), os.path.abspath(path), main if main is not None else b"\0missing")
+    if main is not None:
+        hit = _get("ruleset", key)
+        if _fresh(hit):
+            _, data, loaded_path, origins = hit
+            return data, loaded_path, origins
+    loaded, reads = load(path)  # raises on an invalid rule set: errors are never cached
+    deps = []
+    for p in dict.fromkeys(reads):
+        b = _read_bytes(p)
+        if b is None:
+            return loaded.data, loaded.path, loaded.origins
+        deps.append((os.path.abspath(p), _digest(b)))
+    if main is not None:
+        _put("ruleset", key, (deps, loaded.data, loaded.path, loaded.origins))
+    return loaded.data, loaded.path, loaded.origins
+
+
+def _fresh(hit: Any) -> bool:
+    if not (isinstance(hit, tuple) and len(hit) == 4 and isinstance(hit[0], list) and isinstance(hit[3], dict)):
+        return False
+    for dep in hit[0]:
+        if not (isinstance(dep, tuple) and len(dep) == 2):
+            return False
+        b = _read_bytes(dep[0])
+        if b is None or _digest(b) != dep[1]:
+            return False
+    return True
+
+
+# -- other YAML data -----------------------------------------------------------------
+def yaml_data(text: str) -> Any:
+    """``yaml.safe_load(text)``, from the cache when the same text was loaded before
+    (PyYAML is then not even imported)."""
+    if enabled():
+        key = _digest("yaml", _code_state(), text)
+        hit = _get("yaml", key)
+        if hit is not None:
+            return hit[0]
+    import yaml
+
+    data = yaml.safe_load(text)
+    if enabled():
+        _put("yaml", key, (data,))
+    return data
+
+
+# -- compiled patterns ---------------------------------------------------------------
+class _Memo:
+    """A table of computed values kept between runs: loaded on first use, what this run adds
+    written back when it ends."""
+
+    MAX = 4096
+
+    def __init__(self, kind: str, key: Callable[[], str]):
+        self.kind = kind
+        self._key = key
+        self.key = ""
+        self.entries: dict[str, Any] | None = None
+        self.new: dict[str, Any] = {}
+
+    def get(self, name: str) -> Any:
+        if self.entries is None:
+            self.entries = {}
+            self.key = self._key()
+            stored = _get(self.kind, self.key)
+            if isinstance(stored, dict):
+                self.entries = stored
+            import atexit
+
+            atexit.register(self.save)
+        return self.entries.get(name)
+
+    def add(self, name: str, value: Any) -> None:
+        if len(self.new) < self.MAX:
+            self.new[name] = value
+
+    def save(self) -> None:
+        if not self.new or not enabled():
+            return
+        merged = dict(self.entries or {})
+        stored = _get(self.kind, self.key)  # another run may have added some meanwhile
+        if isinstance(stored, dict):
+            merged.update(stored)
+        merged.update(self.new)
+        if len(merged) > self.MAX:
+            merged = dict(self.new)
+        self.new = {}
+        _put(self.kind, self.key, merged)
+
+
+def _regex_key() -> str:
+    import regex
+
+    return _digest("regex", str(getattr(regex, "__version__", "?")), sys.version, str(FORMAT))
+
+
+_COMPILED = _Memo("patterns", _regex_key)
+_CONSTRUCT: list[Callable[..., Any]] = []
+
+
+def _reduce(pattern) -> tuple[Callable[..., Any], tuple]:
+    import copyreg
+
+    return copyreg.dispatch_table[type(pattern)](pattern)
+
+
+def compile_regex(source: str):
+    """``regex.compile(source)``, rebuilt from the cache when this pattern was compiled in an
+    earlier run (with the same version of ``regex``). A pattern is stored as the ``regex``
+    package pickles it (``copyreg``: its constructor and its compiled code), rebuilt with
+    that constructor, and checked to be the pattern asked for."""
+    import regex
+
+    if not enabled():
+        return regex.compile(source)
+    if not _CONSTRUCT:
+        try:
+            _CONSTRUCT.append(_reduce(regex.compile(""))[0])
+        except Exception:  # pragma: no cover - a regex without its pickling support
+            return regex.compile(source)
+    args = _COMPILED.get(source)
+    if args is not None:
+        try:
+            pattern = _CONSTRUCT[0](*args)
+            if pattern.pattern == source:
+                return pattern
+        except Exception:
+            pass
+    pattern = regex.compile(source)
+    try:
+        construct, args = _reduce(pattern)
+        marshal.dumps(args)
+    except Exception:  # pragma: no cover - a regex without its pickling support
+        return pattern
+    if construct is _CONSTRUCT[0]:
+        _COMPILED.add(source, args)
+    return pattern
+
+
+def _literals_key() -> str:
+    here = os.path.dirname(os.path.abspath(__file__))
+    try:
+        st = os.stat(os.path.join(here, "prefilter.py"))
+        state = f"{st.st_size}:{st.st_mtime_ns}"
+    except OSError:
+        state = "-"
+    return _digest("literals", _code_state(), state)
+
+
+_LITERALS = _Memo("literals", _literals_key)
+
+
+def literals(source: str, compute: Callable[[str], Any]) -> Any:
+    """``compute(source)`` (the keyword prefilter's analysis of a pattern), kept between runs."""
+    if not enabled():
+        return compute(source)
+    hit = _LITERALS.get(source)
+    if isinstance(hit, tuple) and len(hit) == 1:
+        return None if hit[0] is None else frozenset(hit[0])
+    value = compute(source)
+    _LITERALS.add(source, (None if value is None else tuple(sorted(value)),))
+    return value
