@@ -164,8 +164,19 @@ class TreeMemory:
         return out
 
     def _rss(self) -> int:
+        """Proportional set size (shared pages split between the processes that share them,
+        so forked workers are not counted twice), else resident set size."""
         total = 0
         for p in self._tree():
+            try:
+                with open(f"/proc/{p}/smaps_rollup", "rb") as fh:
+                    for line in fh:
+                        if line.startswith(b"Pss:"):
+                            total += int(line.split()[1]) * 1024
+                            break
+                continue
+            except (OSError, IndexError, ValueError):
+                pass
             try:
                 with open(f"/proc/{p}/statm", "rb") as fh:
                     total += int(fh.read().split()[1]) * self._page
@@ -257,7 +268,7 @@ def main() -> int:
     if args.quick:
         args.reports, args.repeat = 200, 5
     growth_n = [n * args.reports // 2000 for n in (1000, 2000, 4000)]
-    sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
+    sizes = [10_000, 100_000, 300_000] if args.quick else [10_000, 100_000, 1_000_000]
 
     fz = find_fzcheck(args.fzcheck)
     cores = os.cpu_count() or 1
@@ -265,6 +276,11 @@ def main() -> int:
     env = dict(os.environ)
     env["XDG_CACHE_HOME"] = str(work / "cache")
     env.pop("FZCHECK_NO_CACHE", None)
+    env.pop("FZCHECK_CACHE_DIR", None)
+    # as in any ordinary installation, Python keeps the bytecode of what it imports (here in
+    # the temporary folder: nothing is written into the checkout or the environment)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
     try:
         version = subprocess.run(fz + ["--version"], capture_output=True, text=True, env=env).stdout.strip()
         jobs_ok = has_option(fz, "--jobs", env)
@@ -272,6 +288,8 @@ def main() -> int:
               f"{cores} cores ({platform.machine()}, {platform.system()} {platform.release()}); "
               f"{platform.processor() or ''}".rstrip("; "))
         sources = source_reports()
+        print("bytecode cache on (PYTHONPYCACHEPREFIX in the temporary folder), fzcheck's cache in "
+              "XDG_CACHE_HOME there too")
         print(f"corpus: {len(sources)} source reports ({'sample + seeds' if len(sources) > 1 else 'sample only'}) "
               f"and variations, in {work}")
         corpus = work / "corpus"
@@ -321,7 +339,7 @@ def main() -> int:
             rate_one = args.reports / wall_one
             row("reports/s, --jobs 1", f"{rate_one:.0f}/s ({wall_one:.1f} s)")
             row(f"speed-up with {cores} jobs", f"{rate_all / rate_one:.2f}x", f"(ideal {cores}x)")
-        row("peak memory of the batch (all processes)", f"{peak / 2**20:.0f} MB" if peak else "n/a",
+        row("peak memory of the batch (PSS, all processes)", f"{peak / 2**20:.0f} MB" if peak else "n/a",
             "<= 300 MB", (peak / 2**20 <= 300) if peak else None)
         if jobs_ok:
             row("peak memory with --jobs 1", f"{peak_one / 2**20:.0f} MB" if peak_one else "n/a")

@@ -9,10 +9,13 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fzcheck.checker import Options, check_path
 from fzcheck.cli import cli
-from fzcheck.parallel import JsonDocument, Progress, check_files, chunk_size, json_report, parse_jobs
+from fzcheck.parallel import (JsonDocument, Progress, check_files, chunk_size, dumps_indented, json_report,
+                              parse_jobs)
 from fzcheck.render import Report, render
 
 from .conftest import SAMPLE, SEEDS
@@ -155,3 +158,17 @@ def test_parse_jobs():
     with pytest.raises(Exception):
         parse_jobs("-2")
     assert chunk_size(2000, 2) == 32 and chunk_size(10, 4) == 1
+
+
+_PLAIN = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PLAIN)
+def test_dumps_indented_is_json_dumps(obj):
+    assert dumps_indented(obj) == json.dumps(obj, ensure_ascii=False, indent=2)
+    assert dumps_indented(obj, "    ") == json.dumps(obj, ensure_ascii=False, indent=2).replace("\n", "\n    ")

@@ -107,3 +107,31 @@ def test_results_are_the_same_without_the_prefilter(ruleset, monkeypatch):
     docs = [from_text(f.read_text(encoding="utf-8"), ruleset, str(f)) for f in files]
     without = [check_document(d, ruleset, Options()).to_json("zh") for d in docs]
     assert with_filter == without
+
+
+def test_fold_width_is_translate():
+    from fzcheck import normalize as N
+
+    assert all(v < 0x80 for v in N._WIDTH.values()) and all(k >= 0x80 for k in N._WIDTH)
+    every = "".join(map(chr, N._WIDTH)) + "中文ａｂｃ，。（一）\u3000x"
+    assert N._fold_width(every) == every.translate(N._WIDTH)
+    for line in SAMPLE.read_text(encoding="utf-8").splitlines():
+        assert N._fold_width(line) == line.translate(N._WIDTH)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet='。!?;"”’)],二三是 a一', max_size=16), st.integers(min_value=0, max_value=3))
+def test_sentence_split_is_the_look_behind_split(text, start):
+    from fzcheck import outline
+
+    def reference(text, start):
+        out, pos = [], start
+        for piece in outline._SPLIT.split(text[start:]):
+            if piece.strip(" ,"):
+                out.append((pos + len(piece) - len(piece.lstrip(" ,")), piece.strip(" ,")))
+            pos += len(piece)
+        return out
+
+    assert outline.split_sentences(text, start) == reference(text, start)
+    for line in SAMPLE.read_text(encoding="utf-8").splitlines():
+        assert outline.split_sentences(line) == reference(line, 0)

@@ -10,6 +10,7 @@ A mention that lies wholly inside a quoted title (《…》) and masked look-ali
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import regex
@@ -36,6 +37,11 @@ class Hit:
     collective: bool = False
 
 
+@functools.lru_cache(maxsize=64)
+def _clause_pattern(src: str) -> regex.Pattern:
+    return regex.compile(src)
+
+
 class MatchContext:
     """Per-document caches: compiled context patterns and per-sentence facts."""
 
@@ -47,7 +53,7 @@ class MatchContext:
         self._plan = ctx.plan.compiled(self.year)
         self._lacking = ctx.lacking.compiled(self.year)
         self._concessive = ctx.concessive.compiled(self.year)
-        self._clause = regex.compile(ctx.clause_split)
+        self._clause = _clause_pattern(ctx.clause_split)
         self._plan_cache: dict[int, bool] = {}
         self._title_cache: dict[int, list[tuple[int, int]]] = {}
         self.rule_id = rule_id

@@ -28,6 +28,18 @@ from fzcheck.model import Paragraph, RawDocument
 # Full-width ASCII block → ASCII; ideographic and other odd spaces → space.
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _WIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x202F: 0x20})
+_WIDE = frozenset(map(chr, _WIDTH))
+_NARROW = {chr(k): chr(v) for k, v in _WIDTH.items()}
+
+
+def _fold_width(s: str) -> str:
+    """``s.translate(_WIDTH)``, quicker: only the characters present are replaced (each maps
+    to ASCII, never to another key, so the order does not matter)."""
+    for c in _WIDE.intersection(s):
+        s = s.replace(c, _NARROW[c])
+    return s
+
+
 _ZERO_WIDTH = regex.compile("[\u200b\u200c\u200d\ufeff\u00ad]+")
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
@@ -155,7 +167,7 @@ def _normalize(s: str) -> tuple[str, list[int]]:
         t.s = t.s[:lead] + new + t.s[lead + n:]
         t.src = t.src[:lead] + [anchor] * len(new) + t.src[lead + n:]
     t.sub(_ZERO_WIDTH, lambda m: "")
-    t.s = t.s.translate(_WIDTH)  # one character for one: the map stays aligned
+    t.s = _fold_width(t.s)  # one character for one: the map stays aligned
     t.sub(_SPACE_BETWEEN_HAN, lambda m: "")
     t.sub(_SPACE_RUN, lambda m: " ")
     # strip, keeping the map aligned

@@ -27,6 +27,9 @@ _MARKERS: list[tuple[float, regex.Pattern]] = [
 _MD = regex.compile(r"(#{1,6})\s+")
 _HEAD_END = regex.compile(r"[。!?;]")
 _SPLIT = regex.compile(r"(?<=[。!?;][\"”’)\]]*)(?![。!?;\"”’)\]])|(?<=,)(?=[二三四五六七八九十]是)")
+# The same places, found as the ends of these matches: much quicker than _SPLIT.split, whose
+# variable-length look-behind is tried at every position (tests/test_prefilter.py compares them).
+_SPLIT_AT = regex.compile(r"[。!?;][\"”’)\]]*(?![。!?;\"”’)\]])|,(?=[二三四五六七八九十]是)")
 HEADING_MAX = 100
 
 
@@ -96,7 +99,9 @@ def split_sentences(text: str, start: int = 0) -> list[tuple[int, str]]:
     """Split text[start:] into (offset, sentence) pairs, keeping offsets."""
     out = []
     pos = start
-    for piece in _SPLIT.split(text[start:]):
+    rest = text[start:]
+    ends = [m.end() for m in _SPLIT_AT.finditer(rest)]  # where _SPLIT.split(rest) cuts
+    for piece in (rest[a:b] for a, b in zip([0, *ends], [*ends, len(rest)])):
         if piece.strip(" ,"):
             lead = len(piece) - len(piece.lstrip(" ,"))
             out.append((pos + lead, piece.strip(" ,")))
