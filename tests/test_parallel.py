@@ -90,6 +90,10 @@ def test_text_report_is_the_same_with_many_jobs(batch):
     assert one.output == two.output
 
 
+def _joined(pieces) -> str:
+    return "".join(p.decode("utf-8") if isinstance(p, bytes) else p for p in pieces)
+
+
 def test_streamed_json_is_the_renderers_json(batch, ruleset, tmp_path):
     """The document-by-document JSON equals the JSON renderer's output, errors and all."""
     ok = [p for p in batch if "empty" not in p and "missing" not in p][:5]
@@ -98,16 +102,16 @@ def test_streamed_json_is_the_renderers_json(batch, ruleset, tmp_path):
     for lang in ("zh", "en"):
         for errs in ([], errors):
             whole = render(Report(ruleset.id, ruleset.version, docs, list(errs)), "json", lang)
-            streamed = "".join(json_report(Report(ruleset.id, ruleset.version, [], list(errs)), lang,
+            streamed = _joined(json_report(Report(ruleset.id, ruleset.version, [], list(errs)), lang,
                                            (JsonDocument(lang)(d) for d in docs)))
             assert streamed == whole
     report = Report(ruleset.id, ruleset.version, [], errors)
     report.profile = {"requested": "auto", "source": "command line"}
-    assert "".join(json_report(report, "zh", iter(()))) == render(report, "json", "zh")
+    assert _joined(json_report(report, "zh", iter(()))) == render(report, "json", "zh")
     report.documents = docs[:1]
     whole = render(report, "json", "zh")
     report.documents = []
-    assert "".join(json_report(report, "zh", [JsonDocument("zh")(docs[0])])) == whole
+    assert _joined(json_report(report, "zh", [JsonDocument("zh").text(docs[0])])) == whole
 
 
 def test_check_files_keeps_input_order_and_errors(batch, ruleset):
@@ -172,3 +176,12 @@ _PLAIN = st.recursive(
 def test_dumps_indented_is_json_dumps(obj):
     assert dumps_indented(obj) == json.dumps(obj, ensure_ascii=False, indent=2)
     assert dumps_indented(obj, "    ") == json.dumps(obj, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+
+
+def test_json_file_and_stdout_are_the_renderers_output(batch, ruleset, tmp_path):
+    ok = [p for p in batch if "empty" not in p and "missing" not in p][:4]
+    expected = render(Report(ruleset.id, ruleset.version, [check_path(p, ruleset, Options()) for p in ok], []),
+                      "json", "zh")
+    filed, _ = _json(tmp_path, ok, "--jobs", "2", name="f.json")
+    printed = _run(["check", "--format", "json", *ok]).output
+    assert filed == printed == expected

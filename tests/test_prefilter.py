@@ -135,3 +135,16 @@ def test_sentence_split_is_the_look_behind_split(text, start):
     assert outline.split_sentences(text, start) == reference(text, start)
     for line in SAMPLE.read_text(encoding="utf-8").splitlines():
         assert outline.split_sentences(line) == reference(line, 0)
+
+
+def test_noise_search_is_any_noise_pattern():
+    from fzcheck import normalize as N
+
+    noise, _ = N._patterns()
+    lines = ["分享到：微信 微博", "关闭窗口", "Produced By CMS", "主办单位：某某", "网站标识码123", "ICP备12345号",
+             "来源：县政府", "发布时间: 2024-03-08", "【 打印 】", "首页 > 政务公开", "正文内容分享到", "x"]
+    files = [SAMPLE, *sorted(SEEDS.glob("*.txt"))] if SEEDS.is_dir() else [SAMPLE]
+    for f in files:
+        lines.extend(N.normalize_text(line) for line in f.read_text(encoding="utf-8").splitlines())
+    for line in lines:
+        assert N.is_noise(line) == any(p.search(line) for p in noise), line

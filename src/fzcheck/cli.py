@@ -29,11 +29,14 @@ def _output_mode(path: str) -> int:
         return 0o666 & ~mask
 
 
-def write_output(text: str | Iterable[str], output: str | None) -> None:
+def write_output(text: str | Iterable[str | bytes], output: str | None) -> None:
     """Print, or write a file atomically: a failed run never leaves half a report.
-    ``text`` may come in pieces: a file is written as they come, stdout once all came."""
+    ``text`` may come in pieces (str, or bytes in UTF-8): a file is written as they come,
+    stdout once all came."""
     if not output or output == "-":
-        click.echo(text if isinstance(text, str) else "".join(text), nl=False)
+        if not isinstance(text, str):
+            text = "".join(p.decode("utf-8") if isinstance(p, bytes) else p for p in text)
+        click.echo(text, nl=False)
         return
     import tempfile
 
@@ -44,7 +47,14 @@ def write_output(text: str | Iterable[str], output: str | None) -> None:
         raise FzError(f"cannot write the output: {exc.strerror or exc}", output) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.writelines([text] if isinstance(text, str) else text)
+            for piece in [text] if isinstance(text, str) else text:
+                if isinstance(piece, bytes):
+                    if os.linesep == "\n":  # already UTF-8: straight to the file
+                        fh.flush()
+                        fh.buffer.write(piece)
+                        continue
+                    piece = piece.decode("utf-8")
+                fh.write(piece)
         os.chmod(tmp, _output_mode(output))  # mkstemp makes 0600; keep the file's or the usual mode
         os.replace(tmp, output)
     except BaseException:

@@ -30,7 +30,7 @@ class FileOutcome:
     internal: bool = False  # the error is a bug, not the file's fault
     trace: str = ""
     passed: bool = False  # the document passes the gate
-    encoded: str | None = None  # the document as encode() wrote it (on the worker)
+    encoded: str | bytes | None = None  # the document as encode() wrote it (on the worker)
 
 
 def cpu_count() -> int:
@@ -90,14 +90,13 @@ _STATE: dict[str, Any] = {}
 
 
 def _quiet_gc() -> None:
-    """A batch makes many short-lived objects and keeps few: move what is loaded now (rule
-    set, compiled patterns) out of the collector's way and collect the young less often.
-    Memory is still reclaimed (by reference counting, and by the collector now and then)."""
+    """Move what is loaded now (rule set, compiled patterns) out of the cyclic collector's
+    way: it then scans only what each document makes. (Collecting less often saves no time
+    here and lets memory grow.)"""
     import gc
 
     gc.collect()
     gc.freeze()
-    gc.set_threshold(20000, 50, 50)
 
 
 def _init_worker(ruleset, options, encode) -> None:
@@ -249,14 +248,18 @@ _MARK = "\x00fzcheck-documents\x00"
 
 
 class JsonDocument:
-    """Encodes one document as it stands inside the "documents" list of the JSON report
-    (picklable, for the workers). Uses the JSON renderer's own conversion, so the
-    pieces put together are the renderer's output, character for character."""
+    """Encodes one document as it stands inside the "documents" list of the JSON report,
+    in UTF-8 (picklable, for the workers; bytes go back to the parent and into the file
+    as they are). Uses the JSON renderer's own conversion, so the pieces put together
+    are the renderer's output, character for character."""
 
     def __init__(self, lang: str):
         self.lang = lang
 
-    def __call__(self, result) -> str:
+    def __call__(self, result) -> bytes:
+        return self.text(result).encode("utf-8")
+
+    def text(self, result) -> str:
         import json
 
         from fzcheck.render import Report
@@ -298,38 +301,46 @@ def dumps_indented(obj: Any, indent: str = "") -> str:
             return "-Infinity"
         return float_repr(o)
 
-    def value(o: Any, ind: str) -> None:
+    def leaf(o: Any) -> str | None:
         if isinstance(o, str):
-            app(enc(o))
-        elif o is None:
-            app("null")
-        elif o is True:
-            app("true")
-        elif o is False:
-            app("false")
-        elif isinstance(o, int):
-            app(int_repr(o))
-        elif isinstance(o, float):
-            app(number(o))
-        elif isinstance(o, (list, tuple)):
+            return enc(o)
+        if o is None:
+            return "null"
+        if o is True:
+            return "true"
+        if o is False:
+            return "false"
+        if isinstance(o, int):
+            return int_repr(o)
+        if isinstance(o, float):
+            return number(o)
+        return None
+
+    def value(o: Any, ind: str) -> None:
+        if isinstance(o, (list, tuple)):
             if not o:
                 app("[]")
                 return
             inner = ind + "  "
+            sep = ",\n" + inner
             app("[\n" + inner)
             first = True
             for v in o:
                 if first:
                     first = False
                 else:
-                    app(",\n" + inner)
-                value(v, inner)
+                    app(sep)
+                if type(v) is str:  # the common case, without a call
+                    app(enc(v))
+                else:
+                    value(v, inner)
             app("\n" + ind + "]")
         elif isinstance(o, dict):
             if not o:
                 app("{}")
                 return
             inner = ind + "  "
+            sep = ",\n" + inner
             app("{\n" + inner)
             first = True
             for k, v in o.items():
@@ -338,22 +349,27 @@ def dumps_indented(obj: Any, indent: str = "") -> str:
                 if first:
                     first = False
                 else:
-                    app(",\n" + inner)
-                app(enc(k))
-                app(": ")
-                value(v, inner)
+                    app(sep)
+                if type(v) is str:
+                    app(enc(k) + ": " + enc(v))
+                else:
+                    app(enc(k) + ": ")
+                    value(v, inner)
             app("\n" + ind + "}")
         else:
-            raise _NotPlain(o)
+            text = leaf(o)
+            if text is None:
+                raise _NotPlain(o)
+            app(text)
 
     value(obj, indent)
     return "".join(out)
 
 
-def json_report(report, lang: str, documents: Iterable[str]) -> Iterator[str]:
+def json_report(report, lang: str, documents: Iterable[str | bytes]) -> Iterator[str | bytes]:
     """The JSON report in pieces, identical to the JSON renderer's output for the same
     documents: ``report`` gives everything but the documents, which come already
-    encoded (by :class:`JsonDocument`), in order. The part after the documents is made
+    encoded (by :class:`JsonDocument`, str or UTF-8 bytes), in order. The part after the documents is made
     once they are all through, so that errors found on the way are in it."""
     from fzcheck.render.jsonfmt import render
 
