@@ -11,6 +11,7 @@ A mention that lies wholly inside a quoted title (《…》) and masked look-ali
 from __future__ import annotations
 
 import functools
+import bisect
 from dataclasses import dataclass
 
 import regex
@@ -56,6 +57,7 @@ class MatchContext:
         self._clause = _clause_pattern(ctx.clause_split)
         self._plan_cache: dict[int, bool] = {}
         self._title_cache: dict[int, list[tuple[int, int]]] = {}
+        self._sep_cache: dict[int, tuple[list[int], list[int]]] = {}
         self.rule_id = rule_id
         self._units: dict[str, list[list[int]]] = {}
 
@@ -88,12 +90,19 @@ class MatchContext:
         return self._title_cache[i]
 
     def clause(self, i: int, start: int, end: int) -> str:
+        """The clause of sentence i around [start, end): between the nearest separators.
+        Separator positions are found once per sentence, so a sentence with many hits
+        (a 1 MB line without a full stop) stays linear."""
         text = self.doc.sentences[i].text
-        left = 0
-        for m in self._clause.finditer(text, 0, start):
-            left = m.end()
-        m = self._clause.search(text, end)
-        right = m.start() if m else len(text)
+        seps = self._sep_cache.get(i)
+        if seps is None:
+            spans = [m.span() for m in self._clause.finditer(text)]
+            seps = self._sep_cache[i] = ([a for a, _ in spans], [b for _, b in spans])
+        starts, ends = seps
+        k = bisect.bisect_right(ends, start)
+        left = ends[k - 1] if k else 0
+        j = bisect.bisect_left(starts, end)
+        right = starts[j] if j < len(starts) else len(text)
         return text[left:right]
 
     def is_lacking(self, i: int, start: int, end: int) -> bool:

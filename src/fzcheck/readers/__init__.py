@@ -7,6 +7,7 @@ A reader is chosen by the file's content first and its name second, so that a
 from __future__ import annotations
 
 import os
+import stat
 import re
 from pathlib import Path
 from typing import Callable
@@ -121,7 +122,10 @@ def read_document(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYT
     try:
         if p.is_dir():
             raise InputError("is a folder, not a report file", name)
-        size = p.stat().st_size
+        st = p.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError("not a regular file (a pipe, socket or device); save the report as a file", name)
+        size = st.st_size
         if max_bytes and size > max_bytes:
             raise InputError(
                 f"file is {size / 1048576:.1f} MB, over the limit of {max_bytes / 1048576:.1f} MB "
