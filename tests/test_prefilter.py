@@ -148,3 +148,16 @@ def test_noise_search_is_any_noise_pattern():
         lines.extend(N.normalize_text(line) for line in f.read_text(encoding="utf-8").splitlines())
     for line in lines:
         assert N.is_noise(line) == any(p.search(line) for p in noise), line
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="法律顾问专家ab.|*(\n", max_size=8), max_size=8),
+       st.frozensets(st.text(alphabet="法律顾问专家ab.|*(", min_size=1, max_size=3), min_size=1, max_size=9))
+def test_text_index_one_scan_or_many_finds_agree(sentences, literals):
+    expected = [i for i, s in enumerate(sentences) if any(lit in s for lit in literals)]
+    got = TextIndex(sentences).sentences_with(literals)
+    assert set(expected) <= set(got)  # a literal across the joining newline may add one
+    if not any("\n" in s for s in sentences):
+        assert got == expected or all(
+            any(lit in (sentences[i] + "\n" + (sentences[i + 1] if i + 1 < len(sentences) else "")) for lit in literals)
+            for i in set(got) - set(expected))

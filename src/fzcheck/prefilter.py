@@ -331,12 +331,43 @@ class TextIndex:
                 break
             pos = find(literal, starts[i + 1])
 
+    def _with_any(self, literals: frozenset[str]) -> list[int]:
+        """Many literals: one scan for all of them (the leftmost occurrence of any literal
+        from a position is the first of their str.find)."""
+        search = _any_of(literals).search
+        starts, n = self.starts, len(self.starts)
+        out: list[int] = []
+        m = search(self.text)
+        while m is not None:
+            i = bisect_right(starts, m.start()) - 1
+            out.append(i)
+            if i + 1 >= n:
+                break
+            m = search(self.text, starts[i + 1])
+        return out
+
     def sentences_with(self, literals: frozenset[str]) -> list[int]:
         """Sorted indices of the sentences that contain at least one of ``literals``."""
         hit = self._cache.get(literals)
         if hit is None:
-            found: set[int] = set()
-            for lit in literals:
-                self._with(lit, found)
-            hit = self._cache[literals] = sorted(found)
+            if len(literals) > MANY:
+                hit = self._with_any(literals)
+            else:
+                found: set[int] = set()
+                for lit in literals:
+                    self._with(lit, found)
+                hit = sorted(found)
+            self._cache[literals] = hit
         return hit
+
+
+MANY = 4  # more literals than this are looked for with one pattern
+
+
+@functools.lru_cache(maxsize=1024)
+def _any_of(literals: frozenset[str]):
+    import regex
+
+    from fzcheck.cache import compile_regex
+
+    return compile_regex("|".join(regex.escape(lit) for lit in sorted(literals, key=lambda x: (-len(x), x))))
