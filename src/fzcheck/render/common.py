@@ -32,16 +32,26 @@ def points(r: RuleResult) -> str:
     return f"{round(r.weight * r.credit, 1):g}/{r.weight:g}"
 
 
+def place_text(location: dict, line: int | None, lang: str) -> str:
+    """Where evidence stands in the original: page and line of a PDF, paragraph (and table
+    cell) of a .docx, line of a text file."""
+    loc = location or {}
+    if loc.get("page"):
+        if loc.get("line"):
+            return t("report.page_line", lang, page=loc["page"], line=loc["line"])
+        return t("report.page", lang, page=loc["page"])
+    if loc.get("paragraph"):
+        text = t("report.paragraph", lang, paragraph=loc["paragraph"])
+        if loc.get("cell") and loc.get("row") and loc.get("table"):
+            text += " " + t("report.cell", lang, table=loc["table"], row=loc["row"], cell=loc["cell"])
+        return text
+    if line:
+        return t("report.line", lang, line=line)
+    return ""
+
+
 def location_text(ev: Evidence, lang: str) -> str:
-    parts = []
-    if ev.line:
-        parts.append(t("report.line", lang, line=ev.line))
-    elif ev.location.get("page"):
-        parts.append(f"p.{ev.location['page']}")
-    elif ev.location.get("paragraph"):
-        parts.append(f"¶{ev.location['paragraph']}")
-    if ev.section:
-        parts.append(ev.section)
+    parts = [p for p in (place_text(ev.location, ev.line, lang), ev.section) if p]
     return " · ".join(parts)
 
 

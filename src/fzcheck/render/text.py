@@ -6,6 +6,7 @@ import click
 from fzcheck.i18n import pick, t
 from fzcheck.model import FAIL, NOT_APPLICABLE, PARTIAL, PASS, WAIVED, DocumentResult, RuleResult
 from fzcheck.render import Report
+from fzcheck.render.common import location_text
 
 _MARK = {PASS: "✔", PARTIAL: "◐", FAIL: "✘", NOT_APPLICABLE: "–", WAIVED: "≈"}
 _COLOR = {PASS: "green", PARTIAL: "yellow", FAIL: "red", NOT_APPLICABLE: "bright_black", WAIVED: "cyan"}
@@ -14,19 +15,6 @@ _ORDER = {FAIL: 0, PARTIAL: 1, WAIVED: 2, PASS: 3, NOT_APPLICABLE: 4}
 
 def _style(text: str, color: bool, **kw) -> str:
     return click.style(text, **kw) if color else text
-
-
-def _location(ev, lang: str) -> str:
-    parts = []
-    if ev.line:
-        parts.append(t("report.line", lang, line=ev.line))
-    elif ev.location.get("page"):
-        parts.append(f"p.{ev.location['page']}")
-    elif ev.location.get("paragraph"):
-        parts.append(f"¶{ev.location['paragraph']}")
-    if ev.section:
-        parts.append(ev.section)
-    return " · ".join(parts)
 
 
 def _basis(rule: RuleResult) -> str:
@@ -48,7 +36,7 @@ def _rule_lines(r: RuleResult, lang: str, color: bool) -> list[str]:
     for ev in (r.evidence[:1] if r.status == PASS else r.evidence):
         role = t("role." + ev.role, lang)
         status = t("hit." + ev.status, lang) if ev.status in ("done", "plan", "problem", "negated") else ev.status
-        loc = _location(ev, lang)
+        loc = location_text(ev, lang)
         lines.append(_style(f"    “{ev.text}”", color, dim=True) + f"  [{status} · {role}{' · ' + loc if loc else ''}]")
     if r.status in (FAIL, PARTIAL) and r.fix:
         lines.append(f"    {t('report.fix', lang)}: {r.fix}")
