@@ -259,7 +259,9 @@ class _Parser:
                     j = close + 1
                     simple = False
                     continue
-                if e.isalnum() or e == "_" or not e.isascii():
+                if e in _SIMPLE_ESCAPES:
+                    chars.add(_SIMPLE_ESCAPES[e])
+                elif e.isalnum() or e == "_" or not e.isascii():
                     simple = False
                 else:
                     chars.add(e)
