@@ -108,10 +108,12 @@ def build_corpus(folder: Path, n: int, sources: list[tuple[str, str]], seed: int
     return paths
 
 
-def sized_report(size: int, one_paragraph: bool = False, seed: int = 7) -> str:
+def sized_report(size: int, shape: str = "lines", seed: int = 7) -> str:
     """A report of about ``size`` bytes: the sample's title and opening, its
     achievements repeated with varied figures until the size is reached, then its
-    remaining parts. ``one_paragraph`` joins the body into one line (no line breaks)."""
+    remaining parts. ``shape``: ``lines`` (one paragraph per line), ``paragraph`` (the
+    body in one line) or ``sentence`` (the body in one line without any full stop or
+    comma: one sentence, one clause)."""
     rng = random.Random(seed)
     lines = SAMPLE.read_text(encoding="utf-8").splitlines()
     start = next(i for i, l in enumerate(lines) if l.startswith("一、"))
@@ -124,7 +126,10 @@ def sized_report(size: int, one_paragraph: bool = False, seed: int = 7) -> str:
         line = re.sub(r"\d+", lambda m: str(int(m.group(0)) + rng.randint(0, 9)), rng.choice(body))
         chunks.append(line)
         total += len(line.encode("utf-8")) + 1
-    if one_paragraph:
+    if shape == "sentence":
+        body = re.sub(r"[。！？；，、,.;!?]", "", "".join(chunks))
+        return "\n".join(head) + "\n" + body + "\n" + "\n".join(tail) + "\n"
+    if shape == "paragraph":
         return "\n".join(head) + "\n" + "".join(chunks) + "".join(tail) + "\n"
     return "\n".join(head + chunks + tail) + "\n"
 
@@ -203,8 +208,14 @@ class TreeMemory:
             self._thread.join()
 
 
+LAST_CPU = [0.0]  # CPU seconds (user + system, all processes) of the last run()
+
+
 def run(cmd: list[str], env: dict[str, str], measure_memory: bool = False) -> tuple[float, int, int]:
     """Run a command; return (wall seconds, exit code, peak tree RSS in bytes or 0)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     peak = 0
@@ -215,6 +226,8 @@ def run(cmd: list[str], env: dict[str, str], measure_memory: bool = False) -> tu
     else:
         _, err = proc.communicate()
     wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    LAST_CPU[0] = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     if proc.returncode not in (0, 1):
         raise SystemExit(f"bench: {' '.join(cmd[:6])} … exited {proc.returncode}:\n{err.decode(errors='replace')[-2000:]}")
     return wall, proc.returncode, peak
@@ -328,10 +341,16 @@ def main() -> int:
         all_jobs = cores if jobs_ok else None
         runs = 1 if args.quick else 3
 
+        cpu_per_report: dict[int | None, float] = {}
+
         def rate(jobs: int | None) -> tuple[float, float]:
             """Median wall time of the batch over a few runs (others may share the machine)."""
-            walls = [run(batch_cmd(jobs, batch), env)[0] for _ in range(runs)]
+            walls, cpus = [], []
+            for _ in range(runs):
+                walls.append(run(batch_cmd(jobs, batch), env)[0])
+                cpus.append(LAST_CPU[0])
             wall = statistics.median(walls)
+            cpu_per_report[jobs] = statistics.median(cpus) / args.reports
             return args.reports / wall, wall
 
         rate_all, wall_all = rate(all_jobs)
@@ -341,9 +360,13 @@ def main() -> int:
         label = f"--jobs {cores}" if jobs_ok else "(no --jobs option: serial)"
         row(f"reports/s, {label} (median of {runs})", f"{rate_all:.0f}/s ({wall_all:.2f} s)", ">= 500/s on 2 cores",
             rate_all >= 500 * min(cores, 2) / 2)
+        cpu = cpu_per_report[all_jobs]
+        row("  CPU time per report (all processes)", f"{cpu * 1000:.2f} ms",
+            f"(at most {cores / cpu:.0f}/s on {cores} idle cores)")
         if jobs_ok:
             rate_one, wall_one = rate(1)
             row(f"reports/s, --jobs 1 (median of {runs})", f"{rate_one:.0f}/s ({wall_one:.2f} s)")
+            row("  CPU time per report", f"{cpu_per_report[1] * 1000:.2f} ms")
             row(f"speed-up with {cores} jobs", f"{rate_all / rate_one:.2f}x", f"(ideal {cores}x)")
         # memory in runs of their own: sampling /proc takes CPU from the batch
         peak = run(batch_cmd(all_jobs, batch), env, measure_memory=True)[2]
@@ -360,28 +383,27 @@ def main() -> int:
             wall = run(batch_cmd(all_jobs, sets[n]), env)[0]
             per.append(wall / n)
             row(f"{n} reports", f"{wall:.2f} s ({wall / n * 1000:.2f} ms/report)")
-        spread = max(per) / min(per)
         row("ms/report, largest / smallest batch", f"{per[-1] / per[0]:.2f}", "<= 1.3 (linear)", per[-1] / per[0] <= 1.3)
 
         print("\ngrowth with the size of one report (wall time minus the one-report run)")
         big = work / "big"
         big.mkdir(exist_ok=True)
-        for one_par in (False, True):
+        shapes = {"lines": " report", "paragraph": " as one paragraph", "sentence": " as one sentence"}
+        for shape, label in shapes.items():
             costs = []
             for size in sizes:
-                p = big / f"r{size}{'-one-paragraph' if one_par else ''}.txt"
-                p.write_text(sized_report(size, one_par), encoding="utf-8")
+                p = big / f"r{size}-{shape}.txt"
+                p.write_text(sized_report(size, shape), encoding="utf-8")
                 real = p.stat().st_size
                 (wall,) = median_wall([fz + ["check", "--format", "json", str(p)]], env, 3 if size < 500_000 else 1)
                 cost = max(wall - warm, 1e-4)
                 costs.append((real, cost))
-                row(f"{real / 1000:.0f} KB{' as one paragraph' if one_par else ' report'}",
+                row(f"{real / 1000:.0f} KB{label}",
                     f"{wall * 1000:.0f} ms ({cost / real * 1e6:.2f} s/MB)")
             (s1, c1), (s2, c2) = costs[-2], costs[-1]
             ratio = (c2 / s2) / (c1 / s1)
-            row(f"s/MB, {s2 // 1000} KB / {s1 // 1000} KB{' (one paragraph)' if one_par else ''}",
+            row(f"s/MB, {s2 // 1000} KB / {s1 // 1000} KB{label.replace(' report', '')}",
                 f"{ratio:.2f}", "<= 1.5 (linear)", ratio <= 1.5)
-        del spread
         print()
         return 0
     finally:

@@ -58,6 +58,7 @@ class MatchContext:
         self._plan_cache: dict[int, bool] = {}
         self._title_cache: dict[int, list[tuple[int, int]]] = {}
         self._sep_cache: dict[int, tuple[list[int], list[int]]] = {}
+        self._clause_facts: dict[tuple[str, int, int, int], bool] = {}
         self.rule_id = rule_id
         self._units: dict[str, list[list[int]]] = {}
 
@@ -93,6 +94,10 @@ class MatchContext:
         """The clause of sentence i around [start, end): between the nearest separators.
         Separator positions are found once per sentence, so a sentence with many hits
         (a 1 MB line without a full stop) stays linear."""
+        left, right = self._clause_span(i, start, end)
+        return self.doc.sentences[i].text[left:right]
+
+    def _clause_span(self, i: int, start: int, end: int) -> tuple[int, int]:
         text = self.doc.sentences[i].text
         seps = self._sep_cache.get(i)
         if seps is None:
@@ -103,13 +108,24 @@ class MatchContext:
         left = ends[k - 1] if k else 0
         j = bisect.bisect_left(starts, end)
         right = starts[j] if j < len(starts) else len(text)
-        return text[left:right]
+        return left, right
+
+    def _clause_says(self, kind: str, pattern, i: int, start: int, end: int) -> bool:
+        """Whether the pattern is found in the clause around a hit; once per clause, so that
+        the many hits of one long clause do not each search it again."""
+        if not pattern:
+            return False
+        key = (kind, i, *self._clause_span(i, start, end))
+        found = self._clause_facts.get(key)
+        if found is None:
+            found = self._clause_facts[key] = bool(pattern.search(self.clause(i, start, end)))
+        return found
 
     def is_lacking(self, i: int, start: int, end: int) -> bool:
-        return bool(self._lacking and self._lacking.search(self.clause(i, start, end)))
+        return self._clause_says("lacking", self._lacking, i, start, end)
 
     def is_concessive(self, i: int, start: int, end: int) -> bool:
-        return bool(self._concessive and self._concessive.search(self.clause(i, start, end)))
+        return self._clause_says("concessive", self._concessive, i, start, end)
 
     # -- keyword prefilter ---------------------------------------------------------
     def candidates(self, group: Group) -> list[int] | None:
@@ -175,6 +191,31 @@ def _within(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     return any(a <= span[0] and span[1] <= b for a, b in spans)
 
 
+class _Spans:
+    """_overlaps and _within for many spans and many questions: sorted by start with the
+    furthest end so far, each answer is a bisection (a sentence with thousands of hits and
+    thousands of titles stays linear)."""
+
+    __slots__ = ("starts", "reach")
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        ordered = sorted(spans)
+        self.starts = [a for a, _ in ordered]
+        self.reach: list[int] = []
+        far = -1
+        for _, b in ordered:
+            far = max(far, b)
+            self.reach.append(far)
+
+    def overlaps(self, span: tuple[int, int]) -> bool:  # any(a < span[1] and span[0] < b)
+        k = bisect.bisect_left(self.starts, span[1])
+        return k > 0 and self.reach[k - 1] > span[0]
+
+    def contains(self, span: tuple[int, int]) -> bool:  # any(a <= span[0] and span[1] <= b)
+        k = bisect.bisect_right(self.starts, span[0])
+        return k > 0 and self.reach[k - 1] >= span[1]
+
+
 def _spans(ctx: MatchContext, group: Group, text: str) -> list[tuple[int, int]]:
     pat = group.compiled(ctx.year)
     return [m.span() for m in ctx.finditer(pat, text)] if pat is not None else []
@@ -211,9 +252,14 @@ def find_hits(ctx: MatchContext, m: Matcher, collective: bool = False) -> list[H
                 continue
             masks = _spans(ctx, m.mask, s.text) if m.mask else []
             titles = [] if m.titles else ctx.titles(i)
+            if len(matches) > 8 and len(masks) + len(titles) > 8:  # many of both: bisect
+                masked, titled = _Spans(masks), _Spans(titles)
+                overlaps, within = masked.overlaps, titled.contains
+            else:
+                overlaps, within = (lambda sp: _overlaps(sp, masks)), (lambda sp: _within(sp, titles))
             for mt in matches:
                 span = mt.span()
-                if span[0] == span[1] or _overlaps(span, masks) or _within(span, titles):
+                if span[0] == span[1] or overlaps(span) or within(span):
                     continue
                 found.append((i, span[0], span[1]))
         if not found:
