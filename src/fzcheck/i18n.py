@@ -21,6 +21,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "hit.plan": {"zh": "计划", "en": "plan"},
     "hit.problem": {"zh": "问题", "en": "problem"},
     "hit.negated": {"zh": "缺失表述", "en": "lacking"},
+    "hit.found": {"zh": "发现", "en": "found"},
     # severity
     "severity.required": {"zh": "必备", "en": "required"},
     "severity.recommended": {"zh": "建议", "en": "recommended"},

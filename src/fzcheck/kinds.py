@@ -129,8 +129,11 @@ def absence(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResu
     hits = [h for m in rule.evidence for h in find_hits(ctx, m)]
     if not hits:
         return result(rule, lang, PASS, 1.0, t("msg.absent_ok", lang), finding="none")
+    shown = evidence(doc, hits, limit=5)
+    for e in shown:  # what must be absent is "found", wherever it stands
+        e.status = "found"
     return result(rule, lang, FAIL, 0.0, t("msg.absent_found", lang, n=len(hits)), finding=str(len(hits)),
-                  ev=evidence(doc, hits, limit=5), roles=found_in(doc, hits))
+                  ev=shown, roles=found_in(doc, hits))
 
 
 @kind("deadline")

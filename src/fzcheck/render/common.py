@@ -56,7 +56,7 @@ def location_text(ev: Evidence, lang: str) -> str:
 
 
 def hit_text(ev: Evidence, lang: str) -> str:
-    status = t("hit." + ev.status, lang) if ev.status in ("done", "plan", "problem", "negated") else ev.status
+    status = t("hit." + ev.status, lang) if ev.status in ("done", "plan", "problem", "negated", "found") else ev.status
     return f"{status} · {t('role.' + ev.role, lang)}"
 
 

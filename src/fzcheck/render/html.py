@@ -64,7 +64,7 @@ ul.items li { display: inline-block; margin-right: 3mm; }
 .ok { color: #2e7d32; } .no { color: #c62828; }
 blockquote { margin: 0.8mm 0; padding: 0.3mm 2mm; border-left: 2pt solid #90a4ae; background: #fafafa; }
 blockquote.hit-done { border-left-color: #2e7d32; } blockquote.hit-plan { border-left-color: #e0a100; }
-blockquote.hit-problem, blockquote.hit-negated { border-left-color: #c62828; }
+blockquote.hit-problem, blockquote.hit-negated, blockquote.hit-found { border-left-color: #c62828; }
 mark { background: #fff59d; color: inherit; }
 .loc { display: block; font-size: 8pt; color: #607d8b; }
 .muted { color: #78909c; }

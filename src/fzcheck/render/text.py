@@ -35,7 +35,7 @@ def _rule_lines(r: RuleResult, lang: str, color: bool) -> list[str]:
                      f"{pick(item.title, lang)}: {tag}{extra}")
     for ev in (r.evidence[:1] if r.status == PASS else r.evidence):
         role = t("role." + ev.role, lang)
-        status = t("hit." + ev.status, lang) if ev.status in ("done", "plan", "problem", "negated") else ev.status
+        status = t("hit." + ev.status, lang) if ev.status in ("done", "plan", "problem", "negated", "found") else ev.status
         loc = location_text(ev, lang)
         lines.append(_style(f"    “{ev.text}”", color, dim=True) + f"  [{status} · {role}{' · ' + loc if loc else ''}]")
     if r.status in (FAIL, PARTIAL) and r.fix:
