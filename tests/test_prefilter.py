@@ -168,15 +168,3 @@ def test_escapes_in_sets():
     assert set(required_literals(r"[ \t\r\f\v]{2,}")) == {" ", "\t", "\r", "\f", "\v"}
     assert required_literals(r"[\d]") is None
 
-
-def test_normalize_is_the_same_without_the_literal_check(monkeypatch):
-    from fzcheck import normalize as N
-
-    lines = ["執(zhí)法 [bookmark:_Toc1]测试 <!-- x -->", "a  b\t\tc", "中 文", "{ PAGE \\* MERGEFORMAT }页",
-             "\u200b零宽", "x[image:1.png]y", "（一）加强  领导"]
-    files = [SAMPLE, *sorted(SEEDS.glob("*.txt"))] if SEEDS.is_dir() else [SAMPLE]
-    for f in files:
-        lines.extend(f.read_text(encoding="utf-8").splitlines())
-    with_check = [N._normalize(line) for line in lines]
-    monkeypatch.setattr(N, "_needs", lambda source, flags: None)
-    assert with_check == [N._normalize(line) for line in lines]

@@ -67,17 +67,6 @@ def _converter() -> Callable[[str], str]:
     return opencc.OpenCC("t2s").convert
 
 
-@functools.lru_cache(maxsize=256)
-def _needs(source: str, flags: int) -> frozenset[str] | None:
-    """Strings one of which every match of the pattern contains (None: unknown, or flags the
-    analysis does not handle)."""
-    if flags & ~(regex.UNICODE | regex.VERSION0):
-        return None
-    from fzcheck.prefilter import required_literals
-
-    return required_literals(source)
-
-
 class _Text:
     """A string with, for every character, its offset in the original."""
 
@@ -88,9 +77,6 @@ class _Text:
         self.src = src
 
     def sub(self, pattern: regex.Pattern, repl: Callable[[regex.Match], str]) -> None:
-        need = _needs(pattern.pattern, pattern.flags)
-        if need is not None and not any(lit in self.s for lit in need):
-            return  # no literal every match needs (fzcheck.prefilter): nothing to replace
         pieces: list[str] = []
         src: list[int] = []
         last = 0
