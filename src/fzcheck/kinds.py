@@ -15,7 +15,7 @@ from fzcheck.match import MatchContext, evidence, find_hits, found_in, item_stat
 from fzcheck.model import (FAIL, HIT_DONE, ITEM_PASS, NEXT_YEAR, NOT_APPLICABLE, PARTIAL, PASS, Document,
                            Evidence, ItemResult, RuleResult, short_heading)
 from fzcheck.outline import iter_sections
-from fzcheck.ruleset import Rule, compile_pattern
+from fzcheck.ruleset import Group, Rule, compile_pattern
 
 KindFn = Callable[[Rule, Document, MatchContext, str], RuleResult]
 KINDS: dict[str, KindFn] = {}
@@ -186,7 +186,10 @@ def year_consistency(rule: Rule, doc: Document, ctx: MatchContext, lang: str) ->
                 break
     if doc.published and int(doc.published[:4]) != year + 1 and doc.meta.get("published_source") == "page":
         problems.append(t("msg.year_published", lang, got=doc.published[:4], want=year + 1))
-    for i, s in enumerate(doc.sentences):
+    # only the sentences that can hold a year (the prefilter), unless the loop stops at once
+    cand = ctx.candidates_of(_YEAR_IN) if len(problems) <= 6 else None
+    for i in range(len(doc.sentences)) if cand is None else cand:
+        s = doc.sentences[i]
         for m in _YEAR_IN.finditer(s.text):
             if int(m.group(1)) > year + 1:
                 problems.append(t("msg.year_future", lang, got=m.group(1)))
@@ -198,7 +201,9 @@ def year_consistency(rule: Rule, doc: Document, ctx: MatchContext, lang: str) ->
         if year >= int(entry["since"]):
             continue
         pat = compile_pattern(entry["term"], year)
-        for i, s in enumerate(doc.sentences):
+        cand = ctx.candidates(Group([entry["term"]]))  # the sentences the term could match
+        for i in range(len(doc.sentences)) if cand is None else cand:
+            s = doc.sentences[i]
             m = pat.search(s.text)
             if m:
                 problems.append(t("msg.anachronism", lang, term=m.group(0), since=entry["since"]))

@@ -134,10 +134,25 @@ class MatchContext:
         req = pattern_literals(group.joined, self.year) if group.joined else None
         if req is None:
             return None
+        return self._index().sentences_with(req)
+
+    def candidates_of(self, pattern: regex.Pattern) -> list[int] | None:
+        """candidates() for a pattern of the code (compiled as written, no flags)."""
+        if pattern.flags & ~(regex.UNICODE | regex.VERSION0):
+            return None
+        from fzcheck.cache import literals
+        from fzcheck.prefilter import required_literals
+
+        req = literals(pattern.pattern, required_literals)
+        if req is None:
+            return None
+        return self._index().sentences_with(req)
+
+    def _index(self) -> TextIndex:
         index = self.doc.__dict__.get("_fz_text_index")
         if index is None:  # one per document, shared by every rule's context
             index = self.doc.__dict__["_fz_text_index"] = TextIndex([s.text for s in self.doc.sentences])
-        return index.sentences_with(req)
+        return index
 
     # -- units -------------------------------------------------------------------
     def units(self, unit: str) -> list[list[int]]:
