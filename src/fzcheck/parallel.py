@@ -330,10 +330,17 @@ def dumps_indented(obj: Any, indent: str = "") -> str:
                     first = False
                 else:
                     app(sep)
-                if type(v) is str:  # the common case, without a call
+                t = type(v)  # the common cases without a call (exact types only)
+                if t is str:
                     app(enc(v))
-                else:
+                elif t is dict or t is list:
                     value(v, inner)
+                else:
+                    text = leaf(v)
+                    if text is None:
+                        value(v, inner)
+                    else:
+                        app(text)
             app("\n" + ind + "]")
         elif isinstance(o, dict):
             if not o:
@@ -350,11 +357,21 @@ def dumps_indented(obj: Any, indent: str = "") -> str:
                     first = False
                 else:
                     app(sep)
-                if type(v) is str:
+                t = type(v)
+                if t is str:
                     app(enc(k) + ": " + enc(v))
-                else:
+                elif t is dict or t is list:
                     app(enc(k) + ": ")
                     value(v, inner)
+                elif v is None:
+                    app(enc(k) + ": null")
+                else:
+                    text = leaf(v)
+                    app(enc(k) + ": ")
+                    if text is None:
+                        value(v, inner)
+                    else:
+                        app(text)
             app("\n" + ind + "}")
         else:
             text = leaf(o)
