@@ -12,9 +12,9 @@ validated data) is read back instead.
   package itself pickles a pattern to (its compiled code), keyed by the package's
   version, so that a run rebuilds them instead of compiling them again.
 * Key: a hash of the rule file's path and bytes, the fzcheck version and the Python
-  version, the bytes of the JSON Schema and the state of the loading code. An entry
-  lists every file read while loading (``extends``) with the hash of its bytes; the
-  entry is used only when all of them are unchanged.
+  version, and the state of the loading code and of the JSON Schema. An entry lists
+  every file read while loading (``extends``) with the hash of the text read; the entry
+  is used only when all of them still hold that text.
 * Safe: only successful loads are stored (errors are always found afresh); an entry
   that cannot be read, is corrupt or stale is ignored; a cache folder that cannot be
   written is ignored. The cache never changes a result: it holds exactly the data the
@@ -146,10 +146,10 @@ def _prune(folder: str) -> None:
 
 
 # -- rule sets -----------------------------------------------------------------------
-def load_ruleset_data(path: str, load: Callable[[str], tuple[Any, list[str]]]) -> tuple[Any, str, dict]:
+def load_ruleset_data(path: str, load: Callable[[str], tuple[Any, list[tuple[str, str]]]]) -> tuple[Any, str, dict]:
     """``load(path)`` (the validating loader) returns an object with ``data``, ``path`` and
-    ``origins``, and the list of the files it read; give back those three, from the cache
-    when every file read last time is unchanged."""
+    ``origins``, and the files it read with the text it read; give back those three, from
+    the cache when every file read last time still holds that text."""
     if not enabled():
         loaded, _ = load(path)
         return loaded.data, loaded.path, loaded.origins
@@ -161,12 +161,8 @@ def load_ruleset_data(path: str, load: Callable[[str], tuple[Any, list[str]]]) -
             _, data, loaded_path, origins = hit
             return data, loaded_path, origins
     loaded, reads = load(path)  # raises on an invalid rule set: errors are never cached
-    deps = []
-    for p in dict.fromkeys(reads):
-        b = _read_bytes(p)
-        if b is None:
-            return loaded.data, loaded.path, loaded.origins
-        deps.append((os.path.abspath(p), _digest(b)))
+    # the digest of the very text the loader read (a file edited meanwhile cannot slip in)
+    deps = list(dict.fromkeys((os.path.abspath(p), _digest(text)) for p, text in reads))
     if main is not None:
         _put("ruleset", key, (deps, loaded.data, loaded.path, loaded.origins))
     return loaded.data, loaded.path, loaded.origins
@@ -178,8 +174,12 @@ def _fresh(hit: Any) -> bool:
     for dep in hit[0]:
         if not (isinstance(dep, tuple) and len(dep) == 2):
             return False
-        b = _read_bytes(dep[0])
-        if b is None or _digest(b) != dep[1]:
+        try:
+            with open(dep[0], encoding="utf-8-sig") as fh:  # as the loader reads it
+                text = fh.read()
+        except (OSError, UnicodeDecodeError):
+            return False
+        if _digest(text) != dep[1]:
             return False
     return True
 

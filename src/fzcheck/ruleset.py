@@ -456,15 +456,16 @@ class Source:
         return out
 
 
-_reads: list[str] | None = None  # while loading for fzcheck.cache: every file read
+_reads: list[tuple[str, str]] | None = None  # while loading for fzcheck.cache: every file read, and its text
 
 
 def _read_text(path: str, what: str = "rule set") -> str:
-    if _reads is not None:
-        _reads.append(path)
     try:
         with open(path, encoding="utf-8-sig") as fh:
-            return fh.read()
+            text = fh.read()
+            if _reads is not None:
+                _reads.append((path, text))
+            return text
     except FileNotFoundError:
         raise RuleSetError(f"no such {what} file", path) from None
     except IsADirectoryError:
@@ -923,8 +924,8 @@ def build(data: dict[str, Any], path: str) -> RuleSet:
     )
 
 
-def _load_tracked(path: str) -> tuple[Loaded, list[str]]:
-    """_load_checked, and the files it read (for the cache)."""
+def _load_tracked(path: str) -> tuple[Loaded, list[tuple[str, str]]]:
+    """_load_checked, and the files it read with their text (for the cache)."""
     global _reads
     _reads = []
     try:
