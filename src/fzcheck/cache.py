@@ -248,7 +248,8 @@ class _Memo:
 def _regex_key() -> str:
     import regex
 
-    return _digest("regex", str(getattr(regex, "__version__", "?")), sys.version, str(FORMAT))
+    return _digest("regex", str(getattr(regex, "__version__", "?")), str(int(regex.DEFAULT_VERSION)), sys.version,
+                   str(FORMAT))
 
 
 _COMPILED = _Memo("patterns", _regex_key)
