@@ -2,9 +2,15 @@
 (CI has it); a user's clone does not, and the tests that need them skip with the reason."""
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# The tests keep fzcheck's cache in a folder of their own, never in the user's ~/.cache
+# (subprocesses inherit it). A test that needs another folder sets it itself.
+os.environ.setdefault("FZCHECK_CACHE_DIR", tempfile.mkdtemp(prefix="fzcheck-test-cache-"))
 
 from fzcheck.ruleset import load_ruleset
 
