@@ -14,7 +14,7 @@ from fzcheck.errors import InputError
 from fzcheck.readers import iter_report_files, read_document, sniff
 from fzcheck.readers.docx import format_number
 from fzcheck.readers.text import decode
-from tests.readers_convert import (body_xml, differences, docx_bytes, encode, numbering_xml, outcome, para,
+from tests.readers_convert import (differences, docx_bytes, encode, numbering_xml, outcome, para,
                                    plain_text, run, to_docx, to_html, to_pdf)
 
 # A report written for these tests. '|a|b|' lines are table rows (one cell per line in the .txt).

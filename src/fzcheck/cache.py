@@ -73,7 +73,8 @@ def _code_state() -> str:
 
     here = os.path.dirname(os.path.abspath(__file__))
     parts = [__version__, sys.version, str(FORMAT)]
-    for name in ("ruleset.py", "profiles.py", "cache.py", os.path.join("data", "ruleset.schema.json")):
+    for name in ("ruleset.py", "rulefile.py", "patterns.py", "profiles.py", "cache.py",
+                 os.path.join("data", "ruleset.schema.json")):
         try:
             st = os.stat(os.path.join(here, name))
             parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")

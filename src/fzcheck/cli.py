@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import click
 
 from fzcheck import __version__
-from fzcheck.errors import EXIT_ERROR, EXIT_GATE, EXIT_OK, FzError, RuleSetError
+from fzcheck.errors import EXIT_ERROR, EXIT_GATE, EXIT_OK, FzError
 from fzcheck.i18n import LANGS
 from fzcheck.render import FORMATS
 
@@ -122,7 +122,7 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
     Exit code 0: every report passes; 1: a report fails the gate (score below the
     threshold or a required rule failed); 2: usage, input or rule-set error.
     """
-    from fzcheck.checker import Options, check_path
+    from fzcheck.checker import Options
     from fzcheck.readers import iter_report_files
     from fzcheck.render import Report, render
     from fzcheck.ruleset import load_ruleset

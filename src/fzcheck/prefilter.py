@@ -321,7 +321,7 @@ class TextIndex:
         self._cache: dict[frozenset[str], list[int]] = {}
 
     def _with(self, literal: str, out: set[int]) -> None:
-        text, starts, find = self.text, self.starts, self.text.find
+        starts, find = self.starts, self.text.find
         n = len(starts)
         pos = find(literal)
         while pos >= 0:

@@ -98,7 +98,6 @@ def detect(doc: Document, ruleset: RuleSet) -> tuple[str | None, dict[str, str]]
             while left > 0 and a - left < 12 and (regex.match(r"[\p{Han}A-Za-z]", text[left - 1])):
                 left -= 1  # the unit's name before the matched word: 巴彦县洼兴镇
             snippet = text[left: m.end()]
-            title = {"zh": ruleset.profile_title(name, "zh"), "en": ruleset.profile_title(name, "en")}
             return name, {
                 "zh": f"自动判断：{_WHERE[where]['zh']}中有“{snippet}”",
                 "en": f"auto: the {_WHERE[where]['en']} names “{snippet}”",

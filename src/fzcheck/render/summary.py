@@ -10,7 +10,6 @@ import io
 import json
 import unicodedata
 from dataclasses import dataclass, field
-from html import escape
 
 from fzcheck.i18n import pick, t
 from fzcheck.model import FAIL, NOT_APPLICABLE, PARTIAL, PASS, WAIVED, DocumentResult, RuleResult
