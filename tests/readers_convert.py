@@ -282,6 +282,20 @@ def to_docx(report: str) -> bytes:
 
 # ---------------------------------------------------------------- pdf
 
+def assemble_pdf(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
+    """A PDF file from its numbered objects (1 is the catalog), with a correct xref table."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer_extra, xref)
+    return bytes(out)
+
+
 def to_pdf(report: str, header: str = "某某区人民政府", size: float = 12.0) -> bytes:
     """The report printed to PDF (reportlab, with its built-in Chinese CID font: no font file needed).
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.readers_convert import assemble_pdf
+
 HANG_GUARD = 180  # seconds; a run that takes longer is a hang
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 GOOD = ("青禾镇2023年法治政府建设年度报告\n一、2023年度主要举措和成效\n成立了法治建设领导小组，聘请常年法律顾问。\n"
@@ -49,21 +51,11 @@ def minimal_pdf(with_text: bool, encrypted: bool = False) -> bytes:
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
     if encrypted:
         objs.append(b"<< /Filter /Standard /V 1 /R 2 /O <" + b"00" * 32 + b"> /U <" + b"00" * 32 + b"> /P -4 >>")
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for n, body in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    trailer = b"<< /Size %d /Root 1 0 R" % (len(objs) + 1)
+    trailer = b""
     if encrypted:
-        trailer += b" /Encrypt %d 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>]" \
+        trailer = b" /Encrypt %d 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>]" \
             % len(objs)
-    out += b"trailer\n" + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
-    return bytes(out)
+    return assemble_pdf(objs, trailer)
 
 
 def make_cases(tmp: Path) -> dict[str, tuple[Path, str]]:

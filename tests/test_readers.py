@@ -14,7 +14,7 @@ from fzcheck.errors import InputError
 from fzcheck.readers import iter_report_files, read_document, sniff
 from fzcheck.readers.docx import format_number
 from fzcheck.readers.text import decode
-from tests.readers_convert import (differences, docx_bytes, encode, numbering_xml, outcome, para,
+from tests.readers_convert import (assemble_pdf, differences, docx_bytes, encode, numbering_xml, outcome, para,
                                    plain_text, run, to_docx, to_html, to_pdf)
 
 # A report written for these tests. '|a|b|' lines are table rows (one cell per line in the .txt).
@@ -368,16 +368,7 @@ def _pdf_without_unicode_map() -> bytes:
         b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Embedded "
         b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, obj in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return assemble_pdf(objects)
 
 
 UNSUPPORTED = {
