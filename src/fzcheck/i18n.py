@@ -70,6 +70,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "report.year_unknown": {"zh": "未知", "en": "unknown"},
     "report.published": {"zh": "发布日期", "en": "published"},
     "report.parts": {"zh": "报告结构", "en": "parts"},
+    "report.profile": {"zh": "单位类别", "en": "profile"},
     "report.no_parts": {"zh": "（未识别到分部分的标题）", "en": "(no part headings found)"},
     "report.fix": {"zh": "修改建议", "en": "fix"},
     "report.basis": {"zh": "依据", "en": "basis"},

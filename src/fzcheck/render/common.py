@@ -50,6 +50,15 @@ def place_text(location: dict, line: int | None, lang: str) -> str:
     return ""
 
 
+def profile_text(profile: dict | None, lang: str) -> str:
+    """Which profile (kind of reporting unit) was applied, and why; "" without --profile."""
+    if not profile:
+        return ""
+    if lang == "zh":
+        return f"{profile['title']}；{profile['reason']}"
+    return f"{profile['title']} ({profile['reason']})"
+
+
 def location_text(ev: Evidence, lang: str) -> str:
     parts = [p for p in (place_text(ev.location, ev.line, lang), ev.section) if p]
     return " · ".join(parts)

@@ -11,7 +11,7 @@ from html import escape
 from fzcheck.i18n import pick, t
 from fzcheck.model import FAIL, PARTIAL, PASS, DocumentResult, Evidence, RuleResult
 from fzcheck.render import Report
-from fzcheck.render.common import (basis_text, doc_title, gate_text, hit_text, location_text, points,
+from fzcheck.render.common import (profile_text, basis_text, doc_title, gate_text, hit_text, location_text, points,
                                    required_failed, shown_evidence, sorted_rules, title_of)
 from fzcheck.render.svg import COLORS, MARKS, coverage_chart
 
@@ -151,6 +151,8 @@ def _header(d: DocumentResult, lang: str) -> str:
         meta.append((t("out.unit", lang), d.meta["unit"]))
     meta += [(t("report.year", lang), year), (t("report.published", lang), d.published or "–"),
              (t("out.file", lang), d.path)]
+    if d.profile:
+        meta.append((t("report.profile", lang), profile_text(d.profile, lang)))
     rows = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in meta)
     failed = required_failed(d, lang)
     if failed:

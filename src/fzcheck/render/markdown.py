@@ -4,7 +4,7 @@ from __future__ import annotations
 from fzcheck.i18n import pick, t
 from fzcheck.model import FAIL, NOT_APPLICABLE, PARTIAL, PASS, WAIVED, DocumentResult, RuleResult
 from fzcheck.render import Report
-from fzcheck.render.common import (areas, basis_text, doc_title, gate_text, group_name, hit_text, location_text,
+from fzcheck.render.common import (profile_text, areas, basis_text, doc_title, gate_text, group_name, hit_text, location_text,
                                    points, required_failed, shown_evidence, sorted_rules, title_of)
 
 MARK = {PASS: "✅", PARTIAL: "🟡", FAIL: "❌", NOT_APPLICABLE: "➖", WAIVED: "⚪"}
@@ -66,6 +66,7 @@ def render_document(d: DocumentResult, lang: str) -> list[str]:
         f"| {t('out.file', lang)} | {esc(d.path)} |",
         f"| {t('report.year', lang)} | {year} |",
         f"| {t('report.published', lang)} | {esc(d.published or '–')} |",
+        *([f"| {t('report.profile', lang)} | {esc(profile_text(d.profile, lang))} |"] if d.profile else []),
         f"| {t('report.score', lang)} | **{d.score:g}** |",
         f"| {t('report.grade', lang)} | {esc(d.grade)} |",
         f"| {t('out.gate', lang)} | **{gate_text(d, lang)}** ({t('report.threshold', lang)} {d.threshold:g}) |",

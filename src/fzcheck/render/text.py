@@ -6,7 +6,7 @@ import click
 from fzcheck.i18n import pick, t
 from fzcheck.model import FAIL, NOT_APPLICABLE, PARTIAL, PASS, WAIVED, DocumentResult, RuleResult
 from fzcheck.render import Report
-from fzcheck.render.common import location_text
+from fzcheck.render.common import location_text, profile_text
 
 _MARK = {PASS: "✔", PARTIAL: "◐", FAIL: "✘", NOT_APPLICABLE: "–", WAIVED: "≈"}
 _COLOR = {PASS: "green", PARTIAL: "yellow", FAIL: "red", NOT_APPLICABLE: "bright_black", WAIVED: "cyan"}
@@ -58,9 +58,7 @@ def render_document(d: DocumentResult, lang: str, color: bool) -> str:
         f"{t('report.parts', lang)}:",
     ]
     if d.profile:  # --profile: which one was used and why
-        label = "单位类别" if lang == "zh" else "profile"
-        out.insert(2, f"{label}: {d.profile['title']}；{d.profile['reason']}" if lang == "zh"
-                   else f"{label}: {d.profile['title']} ({d.profile['reason']})")
+        out.insert(2, f"{t('report.profile', lang)}: {profile_text(d.profile, lang)}")
     if d.sections:
         for s in d.sections:
             line = f" {t('report.line', lang, line=s['line'])}" if s.get("line") else ""
