@@ -227,3 +227,15 @@ def test_failed_run_does_not_destroy_an_existing_output(tmp_path):
     assert proc.returncode == 2
     assert out.read_text(encoding="utf-8") == "previous report"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".fzcheck")] == []
+
+
+def test_catastrophic_clause_separator_is_stopped_too(tmp_path):
+    rules = tmp_path / "clause.yaml"
+    rules.write_text("id: clause\nversion: '1'\ncontext:\n  lacking: ['没有']\n  clause_split: '(a|aa)+$'\n"
+                     "rules:\n  - id: r\n    title: 甲\n    severity: required\n    weight: 1\n"
+                     "    evidence: [{any: ['甲']}]\n", encoding="utf-8")
+    report = tmp_path / "aaa.txt"
+    report.write_text("某镇2023年报告\n甲" + "a" * 5000 + "!\n", encoding="utf-8")
+    proc = fzcheck("check", "-r", str(rules), str(report))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "clause_split" in proc.stderr

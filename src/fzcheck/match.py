@@ -10,7 +10,6 @@ A mention that lies wholly inside a quoted title (《…》) and masked look-ali
 """
 from __future__ import annotations
 
-import functools
 import bisect
 from dataclasses import dataclass
 
@@ -22,7 +21,7 @@ from fzcheck.model import (HIT_DONE, HIT_NEGATED, HIT_PLAN, HIT_PROBLEM, ITEM_MI
                            Evidence, Sentence)
 from fzcheck.outline import iter_sections
 from fzcheck.prefilter import TextIndex, pattern_literals
-from fzcheck.ruleset import PATTERN_TIMEOUT, Group, Matcher, RuleSet
+from fzcheck.ruleset import PATTERN_TIMEOUT, Group, Matcher, RuleSet, SafePattern, compile_pattern
 
 _TITLE = regex.compile(r"《[^《》]{0,80}》")
 _STATUS_ORDER = {HIT_DONE: 0, HIT_PROBLEM: 1, HIT_PLAN: 2, HIT_NEGATED: 3}
@@ -38,9 +37,9 @@ class Hit:
     collective: bool = False
 
 
-@functools.lru_cache(maxsize=64)
-def _clause_pattern(src: str) -> regex.Pattern:
-    return regex.compile(src)
+def _clause_pattern(src: str) -> SafePattern:
+    # Through the same compile-once, time-limited path as every other pattern of a rule set.
+    return compile_pattern(src, None, "context.clause_split")
 
 
 class MatchContext:
