@@ -397,20 +397,19 @@ class _Reader:
                                    "table": t, "row": r, "cell": c})
 
     def _rows(self, el):
-        for c in el:
-            name = _local(c.tag)
-            if name == "tr":
-                yield c
-            elif name in ("sdt", "sdtContent", "customXml", "ins"):
-                yield from self._rows(c)
+        return self._children(el, "tr")
 
     def _cells(self, row):
-        for c in row:
+        return self._children(row, "tc")
+
+    def _children(self, el, wanted: str):
+        """Child elements named `wanted`, looking through content controls and insertions."""
+        for c in el:
             name = _local(c.tag)
-            if name == "tc":
+            if name == wanted:
                 yield c
             elif name in ("sdt", "sdtContent", "customXml", "ins"):
-                yield from self._cells(c)
+                yield from self._children(c, wanted)
 
     def paragraph(self, p, loc: dict[str, Any]) -> None:
         self.count += 1

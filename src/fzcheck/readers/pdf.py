@@ -189,23 +189,13 @@ def read_pdf(path: str, data: bytes) -> RawDocument:
     from pdfminer.psparser import PSException
 
     budget = Budget()
-    try:
-        parser = PDFParser(io.BytesIO(data))
-        document = PDFDocument(parser, password="")
-    except PDFPasswordIncorrect:
-        raise InputError("an encrypted PDF that needs a password to open; ask the sender for an "
-                         "unprotected copy (or print it to a new PDF) and check that") from None
-    except PDFEncryptionError as exc:
-        raise InputError(f"an encrypted PDF ({exc}); ask the sender for an unprotected copy") from None
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
-        raise InputError(f"a damaged PDF ({exc.__class__.__name__}); save it again or export it anew") from None
-
-    rsrc = PDFResourceManager(caching=True)
-    device = PDFPageAggregator(rsrc, laparams=LAParams(all_texts=True))
-    interpreter = PDFPageInterpreter(rsrc, device)
     pages: list[list[_Line]] = []
     images = 0
-    try:
+    try:  # opening and reading fail the same ways: one set of messages
+        document = PDFDocument(PDFParser(io.BytesIO(data)), password="")
+        rsrc = PDFResourceManager(caching=True)
+        device = PDFPageAggregator(rsrc, laparams=LAParams(all_texts=True))
+        interpreter = PDFPageInterpreter(rsrc, device)
         for n, page in enumerate(PDFPage.create_pages(document), start=1):
             if n > budget.max_pages:
                 raise InputError(f"more than {budget.max_pages} pages; not a single report (split the file)")
@@ -218,10 +208,11 @@ def read_pdf(path: str, data: bytes) -> RawDocument:
         raise
     except PDFPasswordIncorrect:
         raise InputError("an encrypted PDF that needs a password to open; ask the sender for an "
-                         "unprotected copy") from None
+                         "unprotected copy (or print it to a new PDF) and check that") from None
     except PDFEncryptionError as exc:
         raise InputError(f"an encrypted PDF ({exc}); ask the sender for an unprotected copy") from None
-    except (PSException, ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError) as exc:
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError, IndexError,
+            AssertionError) as exc:
         raise InputError(f"a damaged PDF ({exc.__class__.__name__}: {exc}); save it again or export it anew") \
             from None
     if not pages:
