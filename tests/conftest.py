@@ -12,7 +12,7 @@ import pytest
 # (subprocesses inherit it). A test that needs another folder sets it itself.
 os.environ.setdefault("FZCHECK_CACHE_DIR", tempfile.mkdtemp(prefix="fzcheck-test-cache-"))
 
-from fzcheck.ruleset import load_ruleset
+from fzcheck.rules.load import load_ruleset
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "corpus" / "seeds"

@@ -1,7 +1,7 @@
 """Small helpers for building reports in tests."""
 from __future__ import annotations
 
-from fzcheck.checker import Options, check_document, from_text
+from fzcheck.engine.check import Options, check_document, from_text
 
 
 def check_text(text: str, ruleset, **options):

@@ -118,7 +118,7 @@ def plain_text(report: str) -> str:
 
 def _marker(line: str) -> tuple[int, int] | None:
     """(rank, length) of an outline marker opening the line (width-folded for the test only)."""
-    from fzcheck.outline import find_heading
+    from fzcheck.zhtext import find_heading
 
     found = find_heading(line.translate(_WIDTH))
     if not found:
@@ -371,8 +371,8 @@ def main(argv: list[str]) -> int:
     import argparse
     import tempfile
 
-    from fzcheck.checker import check_path
-    from fzcheck.ruleset import load_ruleset
+    from fzcheck.engine.check import check_path
+    from fzcheck.rules.load import load_ruleset
 
     here = Path(__file__).resolve().parents[1]
     ap = argparse.ArgumentParser(description=main.__doc__)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from fzcheck.checker import check_path
+from fzcheck.engine.check import check_path
 from fzcheck.render import Report, render
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")

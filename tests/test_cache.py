@@ -7,8 +7,8 @@ import stat
 import pytest
 import regex
 
-from fzcheck import cache
-from fzcheck.ruleset import load_ruleset, rules_dir
+from fzcheck.perf import cache
+from fzcheck.rules.load import load_ruleset, rules_dir
 
 
 @pytest.fixture
@@ -38,12 +38,12 @@ def test_cached_rule_set_is_the_loaded_one(cache_home, monkeypatch):
 
 def test_the_cache_is_used(cache_home, monkeypatch):
     load_ruleset()
-    import fzcheck.ruleset as rs
+    import fzcheck.rules.load as rs
 
     def boom(path):
         raise AssertionError("loaded again")
 
-    monkeypatch.setattr(rs, "_load_tracked", boom)
+    monkeypatch.setattr(rs, "_load_recorded", boom)
     load_ruleset()  # served from the cache: the loader is not called
 
 

@@ -2,7 +2,7 @@ import json
 
 from click.testing import CliRunner
 
-from fzcheck.cli import cli
+from fzcheck.app.cli import cli
 
 GOOD = "samples/qinghe-town-2023.txt"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from fzcheck.cli import cli
-from fzcheck.config import effective, find_config
+from fzcheck.app.cli import cli
+from fzcheck.app.config import effective, find_config
 
 ROOT = Path(__file__).resolve().parents[1]
 PROVINCE = ROOT / "examples" / "province-extra.yaml"

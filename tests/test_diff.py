@@ -6,8 +6,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from fzcheck.cli import cli
-from fzcheck.diff import compare, exit_code, render_text
+from fzcheck.app.cli import cli
+from fzcheck.engine.diff import compare, exit_code
+from fzcheck.render.diff import render_text
 from tests.helpers import check_text
 
 BASE = """某镇2023年法治政府建设年度报告

@@ -8,7 +8,7 @@ import re
 import pytest
 
 import tests.test_browser_html as browser_tools
-from fzcheck.checker import check_path
+from fzcheck.engine.check import check_path
 from fzcheck.render import Report, render
 
 EVIL = [

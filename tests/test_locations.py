@@ -18,7 +18,7 @@ def test_text_evidence_names_the_line():
 
 
 def test_profile_shown_in_every_human_format(ruleset, sample_path):
-    from fzcheck.checker import Options, check_path
+    from fzcheck.engine.check import Options, check_path
     from fzcheck.render import Report, render
 
     d = check_path(str(sample_path), ruleset, Options(profile="auto"))

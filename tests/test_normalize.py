@@ -1,5 +1,5 @@
 from fzcheck.model import Paragraph, RawDocument
-from fzcheck.normalize import is_noise, normalize_document, normalize_text, repair_shifted_heading
+from fzcheck.engine.normalize import is_noise, normalize_document, normalize_text, repair_shifted_heading
 
 
 def test_full_width_ascii_and_spaces_are_folded():

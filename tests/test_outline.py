@@ -1,7 +1,8 @@
 import pytest
 
-from fzcheck.checker import from_text
-from fzcheck.outline import find_heading, split_sentences
+from fzcheck.engine.check import from_text
+from fzcheck.engine.outline import split_sentences
+from fzcheck.zhtext import find_heading
 
 
 def roles(doc):
@@ -22,7 +23,7 @@ def sentence_role(doc, fragment):
     ("第一部分 工作情况", 0),
 ])
 def test_outline_markers(line, rank):
-    from fzcheck.normalize import normalize_text
+    from fzcheck.engine.normalize import normalize_text
 
     found = find_heading(normalize_text(line))
     assert found is not None and found[1] == rank

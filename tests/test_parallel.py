@@ -12,10 +12,11 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fzcheck.checker import Options, check_path
-from fzcheck.cli import cli
-from fzcheck.parallel import (JsonDocument, Progress, check_files, chunk_size, dumps_indented, json_report,
-                              parse_jobs)
+from fzcheck.engine.check import Options, check_path
+from fzcheck.app.cli import cli
+from fzcheck.app.batch import check_files, chunk_size, parse_jobs
+from fzcheck.app.progress import Progress
+from fzcheck.render.jsonfmt import JsonDocument, dumps_indented, json_report
 from fzcheck.render import Report, render
 
 from .conftest import SAMPLE, SEEDS

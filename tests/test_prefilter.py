@@ -6,11 +6,12 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fzcheck.checker import Options, check_document, from_text
-from fzcheck.match import MatchContext
-from fzcheck.outline import split_sentences
-from fzcheck.prefilter import TextIndex, required_literals
-from fzcheck.ruleset import iter_patterns, prep_pattern
+from fzcheck.engine.check import Options, check_document, from_text
+from fzcheck.engine.match import MatchContext
+from fzcheck.engine.outline import split_sentences
+from fzcheck.perf.prefilter import TextIndex, required_literals
+from fzcheck.rules.patterns import prep_pattern
+from fzcheck.rules.validate import iter_patterns
 
 from .conftest import SAMPLE, SEEDS
 
@@ -50,7 +51,7 @@ def _rule_patterns(ruleset):
 
 
 def _texts():
-    from fzcheck.normalize import normalize_text
+    from fzcheck.engine.normalize import normalize_text
 
     files = [SAMPLE, *sorted(SEEDS.glob("*.txt"))] if SEEDS.is_dir() else [SAMPLE]
     out = []
@@ -118,7 +119,7 @@ def test_results_are_the_same_without_the_prefilter(ruleset, monkeypatch):
 
 
 def test_fold_width_is_translate():
-    from fzcheck import normalize as N
+    from fzcheck.engine import normalize as N
 
     assert all(v < 0x80 for v in N._WIDTH.values()) and all(k >= 0x80 for k in N._WIDTH)
     every = "".join(map(chr, N._WIDTH)) + "中文ａｂｃ，。（一）\u3000x"
@@ -130,7 +131,7 @@ def test_fold_width_is_translate():
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet='。!?;"”’)],二三是 a一', max_size=16), st.integers(min_value=0, max_value=3))
 def test_sentence_split_is_the_look_behind_split(text, start):
-    from fzcheck import outline
+    from fzcheck.engine import outline
 
     def reference(text, start):
         out, pos = [], start
@@ -146,7 +147,7 @@ def test_sentence_split_is_the_look_behind_split(text, start):
 
 
 def test_noise_search_is_any_noise_pattern():
-    from fzcheck import normalize as N
+    from fzcheck.engine import normalize as N
 
     noise, _ = N._patterns()
     lines = ["分享到：微信 微博", "关闭窗口", "Produced By CMS", "主办单位：某某", "网站标识码123", "ICP备12345号",

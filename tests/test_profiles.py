@@ -7,10 +7,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from fzcheck.checker import Options, check_document, from_text
-from fzcheck.cli import cli
-from fzcheck.profiles import detect
-from fzcheck.ruleset import load_ruleset
+from fzcheck.engine.check import Options, check_document, from_text
+from fzcheck.app.cli import cli
+from fzcheck.rules.profiles import detect
+from fzcheck.rules.load import load_ruleset
 
 TOWNS = ["dashi-street-2023.txt", "puchang-town-2024.txt", "waxing-town-2021.txt", "zhaohua-town-2021.txt"]
 COUNTY = "xx-county-template-traditional.txt"
@@ -94,7 +94,7 @@ def test_profiles_change_the_gate_on_a_seed(seeds_dir):
 
 
 def test_without_profile_results_are_the_base_rules(ruleset, sample_path):
-    from fzcheck.checker import check_path
+    from fzcheck.engine.check import check_path
 
     plain = check_path(str(sample_path), ruleset)
     again = check_path(str(sample_path), ruleset, Options(profile=None))

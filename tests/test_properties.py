@@ -3,8 +3,8 @@ raise, every location maps back inside the original, and normalizing twice chang
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fzcheck.checker import Options, check_document, from_text
-from fzcheck.normalize import _normalize, normalize_text
+from fzcheck.engine.check import Options, check_document, from_text
+from fzcheck.engine.normalize import _normalize, normalize_text
 
 # Pieces that exercise the interesting paths: outline markers, roles, element words,
 # full-width forms, traditional characters, pinyin glosses, mojibake, chrome, markers.

@@ -8,8 +8,8 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-from fzcheck.checker import check_path
-from fzcheck.cli import cli
+from fzcheck.engine.check import check_path
+from fzcheck.app.cli import cli
 from fzcheck.errors import InputError
 from fzcheck.readers import iter_report_files, read_document, sniff
 from fzcheck.readers.docx import format_number

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from fzcheck.checker import check_path
-from fzcheck.normalize import normalize_text
+from fzcheck.engine.check import check_path
+from fzcheck.engine.normalize import normalize_text
 from fzcheck.readers import read_document
 from tests.readers_convert import CONVERSIONS, differences, outcome
 

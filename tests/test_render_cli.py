@@ -10,8 +10,8 @@ import textwrap
 import pytest
 from click.testing import CliRunner
 
-from fzcheck import cli as cli_module
-from fzcheck.cli import cli
+from fzcheck.app import cli as cli_module
+from fzcheck.app.cli import cli
 from fzcheck.render import FORMATS
 
 CUSTOM = textwrap.dedent("""\

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fzcheck.checker import check_path
+from fzcheck.engine.check import check_path
 from fzcheck.model import FAIL, NOT_APPLICABLE, PARTIAL, WAIVED
 from fzcheck.render import FORMATS, Report, render
 from fzcheck.render.common import sorted_rules

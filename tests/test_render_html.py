@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from fzcheck.checker import check_path
+from fzcheck.engine.check import check_path
 from fzcheck.model import FAIL, PARTIAL
 from fzcheck.render import Report, render
 from fzcheck.render.common import sorted_rules

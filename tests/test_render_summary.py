@@ -10,8 +10,8 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from fzcheck.checker import check_path
-from fzcheck.cli import cli
+from fzcheck.engine.check import check_path
+from fzcheck.app.cli import cli
 from fzcheck.render import Report
 from fzcheck.render.summary import render_summary
 from fzcheck.render.svg import COLORS

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from fzcheck.cli import cli
-from fzcheck.examples import run_examples
-from fzcheck.ruleset import PATTERN_TIMEOUT, collect_problems, load_ruleset
+from fzcheck.app.cli import cli
+from fzcheck.engine.examples import run_examples
+from fzcheck.rules.load import collect_problems, load_ruleset
+from fzcheck.rules.patterns import PATTERN_TIMEOUT
 
 ROOT = Path(__file__).resolve().parents[1]
 PROVINCE = ROOT / "examples" / "province-extra.yaml"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from fzcheck.cli import cli
+from fzcheck.app.cli import cli
 from fzcheck.errors import RuleSetError
-from fzcheck.ruleset import collect_problems, load_ruleset
+from fzcheck.rules.load import collect_problems, load_ruleset
 
 ROOT = Path(__file__).resolve().parents[1]
 PROVINCE = ROOT / "examples" / "province-extra.yaml"

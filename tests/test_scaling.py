@@ -4,8 +4,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fzcheck.checker import Options, check_document, from_text
-from fzcheck.match import MatchContext
+from fzcheck.engine.check import Options, check_document, from_text
+from fzcheck.engine.match import MatchContext
 
 _BODY = "聘请法律顾问审查合同开展执法公示制度落实行政执法全过程记录制度召开座谈会听取意见组织专家论证风险评估集体讨论决定领导小组会议3次"
 
@@ -38,7 +38,7 @@ def test_one_long_clause_is_searched_once_per_rule(ruleset, monkeypatch):
 @given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 12)), max_size=12),
        st.tuples(st.integers(0, 30), st.integers(0, 12)))
 def test_span_set_answers_like_the_loops(raw, q):
-    from fzcheck.match import _overlaps, _Spans, _within
+    from fzcheck.engine.match import _overlaps, _Spans, _within
 
     spans = [(a, a + n) for a, n in raw]
     span = (q[0], q[0] + q[1])

@@ -1,4 +1,4 @@
-from fzcheck.checker import gate, score
+from fzcheck.engine.check import gate, score
 from fzcheck.model import RuleResult
 from tests.helpers import check_text, result_of
 

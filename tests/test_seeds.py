@@ -4,7 +4,7 @@ Skipped, with the reason, where ../shared is not beside the checkout."""
 import pytest
 import yaml
 
-from fzcheck.checker import check_path
+from fzcheck.engine.check import check_path
 
 STATUS = {"pass": "done", "plan_only": "plan_only", "problem_only": "problem_only", "missing": "absent",
           "negated": "absent"}

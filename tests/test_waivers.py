@@ -6,9 +6,9 @@ import json
 
 from click.testing import CliRunner
 
-from fzcheck.checker import Options, check_document, from_text
-from fzcheck.cli import cli
-from fzcheck.waivers import load_waivers
+from fzcheck.engine.check import Options, check_document, from_text
+from fzcheck.app.cli import cli
+from fzcheck.engine.waivers import load_waivers
 
 REPORT = """青禾镇2023年法治政府建设年度报告
 一、2023年度推进法治政府建设的主要举措和成效
@@ -101,7 +101,7 @@ def test_bad_waivers_file_is_one_line_exit_2(tmp_path, sample_path):
 
 
 def test_waiver_expiring_today_still_applies(tmp_path):
-    from fzcheck.waivers import active
+    from fzcheck.engine.waivers import active
 
     today = dt.date(2025, 3, 1)
     assert active({"expires": today}, today)

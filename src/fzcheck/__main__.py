@@ -1,3 +1,3 @@
-from fzcheck.cli import main
+from fzcheck.app.cli import main
 
 main()

@@ -33,6 +33,7 @@ from typing import Any
 from fzcheck.errors import InputError
 from fzcheck.model import Paragraph, RawDocument
 from fzcheck.readers.limits import Budget, read_member
+from fzcheck.zhtext import CN_DIGITS, opening_marker
 
 _SKIP_INLINE = {"del", "moveFrom", "pPr", "rPr", "commentRangeStart", "commentRangeEnd", "commentReference",
                 "annotationRef", "bookmarkStart", "bookmarkEnd", "proofErr", "permStart", "permEnd", "instrText",
@@ -40,7 +41,7 @@ _SKIP_INLINE = {"del", "moveFrom", "pPr", "rPr", "commentRangeStart", "commentRa
                 "sdtEndPr", "footnoteRef", "endnoteRef", "separator", "continuationSeparator"}
 _RECURSE_INLINE = {"ins", "moveTo", "hyperlink", "smartTag", "customXml", "sdt", "sdtContent", "fldSimple", "dir",
                    "bdo", "r", "oMath", "oMathPara", "e", "num", "den", "sub", "sup", "deg", "lim", "fName"}
-_CN_DIGITS = "〇一二三四五六七八九"
+_CN_DIGITS = CN_DIGITS
 _CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
 _TIANGAN = "甲乙丙丁戊己庚辛壬癸"
 _DIZHI = "子丑寅卯辰巳午未申酉戌亥"
@@ -528,10 +529,7 @@ class _Reader:
 
 
 def _marker_start(text: str) -> bool:
-    from fzcheck.outline import find_heading
-
-    folded = text.lstrip(" \t\u3000").translate({c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)})
-    return find_heading(folded) is not None
+    return opening_marker(text) is not None
 
 
 def _finish(paras: list[_Para]) -> list[Paragraph]:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from fzcheck.errors import InputError
 from fzcheck.model import Paragraph, RawDocument
 from fzcheck.readers.limits import Budget
+from fzcheck.zhtext import opening_marker
 
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－~·•]*\s*\d{1,4}\s*[-—–－~·•]*|第\s*\d+\s*页(?:\s*[,，/、]?\s*共\s*\d+\s*页)?|"
                           r"共\s*\d+\s*页\s*第\s*\d+\s*页|\d+\s*/\s*\d+|(?:page|p\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?)\s*$",
@@ -38,8 +39,6 @@ _LATIN_END = re.compile(r"[A-Za-z0-9,.;:]$")
 _LATIN_START = re.compile(r"^[A-Za-z0-9(]")
 _CID = re.compile(r"\(cid:\d+\)")
 _BAND = 0.09  # top and bottom share of the page where running headers and footers stand
-_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
-_WIDTH[0x3000] = 0x20
 
 
 @dataclass
@@ -56,10 +55,7 @@ class _Line:
 
 
 def _starts_with_marker(text: str) -> bool:
-    from fzcheck.outline import find_heading
-
-    folded = text.lstrip(" \t\u3000").translate(_WIDTH)
-    found = find_heading(folded)
+    found = opening_marker(text)
     return bool(found) and not found[0].startswith("#")
 
 

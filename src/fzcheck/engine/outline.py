@@ -14,17 +14,8 @@ import regex
 
 from fzcheck.model import (ACHIEVEMENTS, FIRST_RESPONSIBLE, NEXT_YEAR, OTHER, PREAMBLE, SHORTCOMINGS,
                            Paragraph, Section, Sentence)
+from fzcheck.zhtext import find_heading
 
-_CN = "一二三四五六七八九十"
-_MARKERS: list[tuple[float, regex.Pattern]] = [
-    (0, regex.compile(r"第[%s]{1,3}(?:部分|章|篇)[、.,:\s]*" % _CN)),
-    (1, regex.compile(r"[%s]{1,3}\s*[、.,:]\s*" % _CN)),
-    (2, regex.compile(r"(?:\(\s*[%s?]{1,3}\s*\)|[㈠-㈩])[、.,\s]*" % _CN)),
-    (3, regex.compile(r"\d{1,2}\s*[、.](?![\d.])\s*")),
-    (4, regex.compile(r"(?:\(\s*\d{1,2}\s*\)|[⑴-⒇])[、.,\s]*")),
-    (5, regex.compile(r"[①-⑳]\s*")),
-]
-_MD = regex.compile(r"(#{1,6})\s+")
 _HEAD_END = regex.compile(r"[。!?;]")
 _SPLIT = regex.compile(r"(?<=[。!?;][\"”’)\]]*)(?![。!?;\"”’)\]])|(?<=,)(?=[二三四五六七八九十]是)")
 # The same places, found as the ends of these matches: much quicker than _SPLIT.split, whose
@@ -46,22 +37,6 @@ class RoleClassifier(Protocol):
     def classify_heading(self, text: str, year: int | None) -> str | None: ...
     def classify_subheading(self, text: str, year: int | None) -> str | None: ...
     def starts_next_year(self, text: str, year: int | None) -> bool: ...
-
-
-def find_heading(text: str) -> tuple[str, float, int] | None:
-    """Return (marker, rank, end of marker) when a paragraph opens with an outline marker."""
-    md = _MD.match(text)
-    if md:
-        inner = find_heading(text[md.end():])
-        if inner:
-            marker, rank, end = inner
-            return md.group(0) + marker, rank, md.end() + end
-        return md.group(0), len(md.group(1)) - 1.5, md.end()
-    for rank, pat in _MARKERS:
-        m = pat.match(text)
-        if m and m.end() < len(text):
-            return m.group(0), rank, m.end()
-    return None
 
 
 def split_heading(text: str, start: int) -> tuple[str, int]:

@@ -9,12 +9,11 @@ from typing import Any
 from fzcheck.errors import FzError
 from fzcheck.i18n import t
 from fzcheck.model import WAIVED, RuleResult
+from fzcheck.rules.source import read_yaml
 
 
 def load_waivers(path: str) -> list[dict[str, Any]]:
     """Read a waivers file: a list (or {waivers: [...]}) of {rule, reason, expires?, files?}."""
-    from fzcheck.ruleset import read_yaml
-
     data = read_yaml(path)
     if isinstance(data, dict):
         data = data.get("waivers")

@@ -122,13 +122,13 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
     Exit code 0: every report passes; 1: a report fails the gate (score below the
     threshold or a required rule failed); 2: usage, input or rule-set error.
     """
-    from fzcheck.checker import Options
+    from fzcheck.engine.check import Options
     from fzcheck.readers import iter_report_files
     from fzcheck.render import Report, render
-    from fzcheck.ruleset import load_ruleset
-    from fzcheck.waivers import expired, load_waivers
+    from fzcheck.rules.load import load_ruleset
+    from fzcheck.engine.waivers import expired, load_waivers
 
-    from fzcheck.config import from_click
+    from fzcheck.app.config import from_click
 
     settings, _ = from_click(click.get_current_context(), config_path)  # command line > config file > default
     rules, fmt, lang = settings["rules"].value, settings["format"].value, settings["lang"].value
@@ -141,7 +141,7 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
     ruleset = load_ruleset(rules)
     options = Options(lang=lang, fail_under=fail_under, max_bytes=_parse_size(max_size))
     if profile:
-        from fzcheck.profiles import check_requested
+        from fzcheck.rules.profiles import check_requested
 
         check_requested(ruleset, profile)
         options.profile = profile
@@ -152,7 +152,7 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
         for w in expired(options.waivers):
             click.echo(f"fzcheck: warning: {w['source']}: waiver for '{w['rule']}' expired on "
                        f"{w['expires'].isoformat()}; ignored", err=True)
-        from fzcheck.waivers import unknown_rules
+        from fzcheck.engine.waivers import unknown_rules
 
         for w in unknown_rules(options.waivers, ruleset):
             click.echo(f"fzcheck: warning: {w['source']}: waiver for '{w['rule']}': no such rule in {ruleset.id}",
@@ -161,7 +161,9 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
     files = iter_report_files(list(paths))
     if not files:
         fail("no report files found in " + ", ".join(paths))
-    from fzcheck.parallel import JsonDocument, Progress, check_files, json_report, parse_jobs
+    from fzcheck.app.batch import check_files, parse_jobs
+    from fzcheck.app.progress import Progress
+    from fzcheck.render.jsonfmt import JsonDocument, json_report
 
     report = Report(ruleset.id, ruleset.version, documents, errors)
     if profile:
@@ -209,9 +211,9 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
               show_default=True)
 def explain(rule_id, rules, lang, fmt):
     """Explain what a rule requires, its legal basis and its examples."""
-    from fzcheck.explain import explain_rule
+    from fzcheck.render.rulesdoc import explain_rule
     from fzcheck.render.rulesdoc import explain_json, explain_markdown
-    from fzcheck.ruleset import load_ruleset
+    from fzcheck.rules.load import load_ruleset
 
     ruleset = load_ruleset(rules)
     rule = ruleset.find_rule(rule_id)  # also the rules a profile adds
@@ -233,9 +235,10 @@ def diff_cmd(old, new, rules, lang, fmt, output):
 
     Exit code 1 when the new draft lost something a required rule had; 2 on errors.
     """
-    from fzcheck.checker import Options, check_path
-    from fzcheck.diff import FORMATS as DIFF_FORMATS, compare, exit_code
-    from fzcheck.ruleset import load_ruleset
+    from fzcheck.engine.check import Options, check_path
+    from fzcheck.engine.diff import compare, exit_code
+    from fzcheck.render.diff import FORMATS as DIFF_FORMATS
+    from fzcheck.rules.load import load_ruleset
 
     ruleset = load_ruleset(rules)
     result = compare(check_path(old, ruleset, Options(lang=lang)), check_path(new, ruleset, Options(lang=lang)))
@@ -256,8 +259,8 @@ def rules() -> None:
               show_default=True)
 def rules_list(rules_arg, lang, profile, fmt):
     """List the rules of a rule set with severity and weight, and its profiles."""
-    from fzcheck.explain import list_rules
-    from fzcheck.ruleset import load_ruleset
+    from fzcheck.render.rulesdoc import list_rules
+    from fzcheck.rules.load import load_ruleset
 
     ruleset = load_ruleset(rules_arg)
     shown = ruleset.with_profile(profile) if profile and profile != "auto" else ruleset
@@ -282,7 +285,7 @@ def rules_validate(files):
     """Validate rule set files: YAML syntax, the JSON Schema and what it cannot check
     (duplicate ids, unknown ids in overrides and profiles, patterns that do not compile,
     weights that must add up). Every problem is printed as file:line:column: message."""
-    from fzcheck.ruleset import collect_problems
+    from fzcheck.rules.load import collect_problems
 
     bad = 0
     for f in files:
@@ -300,8 +303,8 @@ def rules_validate(files):
 @click.argument("files", nargs=-1)
 def rules_test(files):
     """Run every rule's examples: 'pass' examples must pass, 'fail' examples must not."""
-    from fzcheck.examples import locate_outcome, run_examples
-    from fzcheck.ruleset import load_ruleset
+    from fzcheck.engine.examples import locate_outcome, run_examples
+    from fzcheck.rules.load import load_ruleset
 
     failures = 0
     total = 0
@@ -327,13 +330,13 @@ def rules_test(files):
 def config_cmd(config_path, rules, profile, fail_under, waivers, fmt, lang):
     """Print the effective configuration and where each value comes from
     (command line, configuration file, default)."""
-    from fzcheck.config import describe, effective
+    from fzcheck.app.config import describe, effective
 
     given = {"rules": rules, "profile": profile, "threshold": fail_under, "waivers": waivers, "format": fmt,
              "lang": lang}
     settings, path = effective(given, config_path)
     if settings["threshold"].value is None:
-        from fzcheck.ruleset import load_ruleset
+        from fzcheck.rules.load import load_ruleset
 
         rs = load_ruleset(settings["rules"].value)
         if settings["profile"].value and settings["profile"].value != "auto":

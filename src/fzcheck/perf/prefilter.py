@@ -296,15 +296,6 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     return req
 
 
-@functools.lru_cache(maxsize=4096)
-def pattern_literals(src: str, year: int | None) -> frozenset[str] | None:
-    """:func:`required_literals` of a rule-set pattern as compiled for a report year."""
-    from fzcheck.cache import literals
-    from fzcheck.ruleset import prep_pattern
-
-    return literals(prep_pattern(src, year), required_literals)  # kept between runs
-
-
 class TextIndex:
     """A document's sentences joined once, to find which sentences contain a literal."""
 
@@ -370,6 +361,6 @@ MANY = 4  # more literals than this are looked for with one pattern
 def _any_of(literals: frozenset[str]):
     import regex
 
-    from fzcheck.cache import compile_regex
+    from fzcheck.perf.cache import compile_regex
 
     return compile_regex("|".join(regex.escape(lit) for lit in sorted(literals, key=lambda x: (-len(x), x))))

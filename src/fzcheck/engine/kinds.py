@@ -11,11 +11,12 @@ from typing import Callable
 import regex
 
 from fzcheck.i18n import pick, t
-from fzcheck.match import MatchContext, evidence, find_hits, found_in, item_status, to_evidence
+from fzcheck.engine.match import MatchContext, evidence, find_hits, found_in, item_status, to_evidence
 from fzcheck.model import (FAIL, HIT_DONE, ITEM_PASS, NEXT_YEAR, NOT_APPLICABLE, PARTIAL, PASS, Document,
                            Evidence, ItemResult, RuleResult, short_heading)
-from fzcheck.outline import iter_sections
-from fzcheck.ruleset import Group, Rule, compile_pattern
+from fzcheck.engine.outline import iter_sections
+from fzcheck.rules.model import Rule
+from fzcheck.rules.patterns import Group, compile_pattern
 
 KindFn = Callable[[Rule, Document, MatchContext, str], RuleResult]
 KINDS: dict[str, KindFn] = {}
@@ -89,7 +90,7 @@ def element(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResu
 def _heading_evidence(doc: Document, section) -> Evidence:
     for i, s in enumerate(doc.sentences):
         if s.is_heading and s.section is section:
-            from fzcheck.match import Hit
+            from fzcheck.engine.match import Hit
 
             return to_evidence(doc, Hit(i, 0, len(s.text), HIT_DONE))
     return Evidence(section.marker + section.heading, section.heading, section.line, section.path(),
@@ -166,7 +167,7 @@ def year_consistency(rule: Rule, doc: Document, ctx: MatchContext, lang: str) ->
         return result(rule, lang, NOT_APPLICABLE, 0.0, t("msg.year_unknown", lang), finding="unknown")
     problems: list[str] = []
     ev: list[Evidence] = []
-    from fzcheck.match import Hit
+    from fzcheck.engine.match import Hit
 
     for top in doc.root.children:
         m = _YEAR_IN.search(top.heading)

@@ -6,7 +6,7 @@ from typing import Any
 
 import regex
 
-from fzcheck.cache import compile_regex
+from fzcheck.perf.cache import compile_regex
 from fzcheck.errors import RuleSetError
 
 PATTERN_TIMEOUT = 2.0  # seconds a single pattern may run on one piece of text

@@ -12,7 +12,8 @@ validated data) is read back instead.
   package itself pickles a pattern to (its compiled code), keyed by the package's
   version, so that a run rebuilds them instead of compiling them again.
 * Key: a hash of the rule file's path and bytes, the fzcheck version and the Python
-  version, and the state of the loading code and of the JSON Schema. An entry lists
+  version, and a digest of the content of every file of the fzcheck package (so that an
+  edited or moved module never reads an entry its older self wrote). An entry lists
   every file read while loading (``extends``) with the hash of the text read; the entry
   is used only when all of them still hold that text.
 * Safe: only successful loads are stored (errors are always found afresh); an entry
@@ -66,21 +67,30 @@ def _digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
-def _code_state() -> str:
-    """The fzcheck version, the Python version, and the size and time of the loading code and
-    the schema, so that an edited checkout never reads an entry its older self wrote."""
-    from fzcheck import __version__
+_STATE: list[str] = []
 
-    here = os.path.dirname(os.path.abspath(__file__))
-    parts = [__version__, sys.version, str(FORMAT)]
-    for name in ("ruleset.py", "rulefile.py", "patterns.py", "profiles.py", "cache.py",
-                 os.path.join("data", "ruleset.schema.json")):
-        try:
-            st = os.stat(os.path.join(here, name))
-            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
-        except OSError:
-            parts.append(f"{name}:-")
-    return "|".join(parts)
+
+def _code_state() -> str:
+    """The fzcheck version, the Python version, the entry format and a digest of the content of
+    every source and data file of the package (by its path inside the package): an edited,
+    moved or renamed module gives another key, so an older entry can never look fresh.
+    Computed once per process."""
+    if not _STATE:
+        from fzcheck import __version__
+
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the fzcheck package
+        h = _sha256()
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                if not name.endswith((".py", ".json", ".yaml")):
+                    continue
+                full = os.path.join(folder, name)
+                rel = os.path.relpath(full, root).replace(os.sep, "/")
+                data = _read_bytes(full)
+                h.update(_digest(rel, data if data is not None else b"\0unreadable").encode())
+        _STATE.append("|".join([__version__, sys.version, str(FORMAT), h.hexdigest()]))
+    return _STATE[0]
 
 
 def _read_bytes(path: str) -> bytes | None:
@@ -297,13 +307,7 @@ def compile_regex(source: str):
 
 
 def _literals_key() -> str:
-    here = os.path.dirname(os.path.abspath(__file__))
-    try:
-        st = os.stat(os.path.join(here, "prefilter.py"))
-        state = f"{st.st_size}:{st.st_mtime_ns}"
-    except OSError:
-        state = "-"
-    return _digest("literals", _code_state(), state)
+    return _digest("literals", _code_state())
 
 
 _LITERALS = _Memo("literals", _literals_key)

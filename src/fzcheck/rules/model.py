@@ -1,50 +1,15 @@
-"""Loading, validating and compiling rule sets (YAML + JSON Schema).
-
-A rule set is read with PyYAML's safe loader (no tags that build Python objects), checked
-against the JSON Schema and then against what the schema cannot say (duplicate ids, ids
-named by overrides that do not exist, patterns that do not compile, weights that must add
-up). Every problem is reported as ``file:line:column: message`` with the line of the key
-at fault. A rule set may ``extends:`` another one and tailor it (``disable``,
-``overrides``, replaced or added rules), and may define ``profiles`` — overrides for a
-kind of reporting unit (township, county, department) chosen with ``--profile``.
-"""
+"""The rule set as the engine sees it: :class:`RuleSet`, :class:`Rule`, :class:`Item`,
+:class:`Matcher`, built from validated data by :func:`build` (see fzcheck.rules.load)."""
 from __future__ import annotations
 
 import copy
-import os
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
-
 from fzcheck.errors import RuleSetError
-from fzcheck.lazy import lazy_module
-from fzcheck.patterns import (PATTERN_TIMEOUT, Group, PatternTimeout, SafePattern, as_list,  # noqa: F401
-                              compile_pattern, join_alternatives, prep_pattern)
-from fzcheck.rulefile import (Problem, Source, apply_overrides, apply_own_overrides, iter_patterns,  # noqa: F401
-                              merge, parse_yaml, read_yaml, rule_patterns, schema, schema_problems,
-                              semantic_problems)
+from fzcheck.rules.patterns import Group, as_list
+from fzcheck.rules.tailor import apply_overrides
 
-yaml = lazy_module("yaml")  # imported only when a rule set is read afresh (not from the cache)
-
-DEFAULT_RULESET = "annual-report"
-ROLE_NAMES = ("preamble", "achievements", "first_responsible", "shortcomings", "next_year", "other")
-
-
-def rules_dir() -> Path:
-    """The folder of shipped rule sets: inside the wheel, or rules/ of a checkout."""
-    packaged = resources.files("fzcheck").joinpath("rules")
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "rules"
-
-
-def shipped_rulesets() -> list[str]:
-    return sorted(p.stem for p in rules_dir().glob("*.yaml"))
-
-
-# ---------------------------------------------------------------------------- model
 @dataclass
 class Matcher:
     any: Group
@@ -239,113 +204,6 @@ def _rule(raw: dict[str, Any]) -> Rule:
     )
 
 
-# ---------------------------------------------------------------------------- loading
-def resolve(name_or_path: str | None) -> str:
-    """A rule set argument: a path to a YAML file, or the name of a shipped set."""
-    if not name_or_path:
-        return str(rules_dir() / f"{DEFAULT_RULESET}.yaml")
-    if os.path.exists(name_or_path) or name_or_path.endswith((".yaml", ".yml")):
-        return name_or_path
-    shipped = rules_dir() / f"{name_or_path}.yaml"
-    if shipped.exists():
-        return str(shipped)
-    raise RuleSetError(f"no rule set file or shipped rule set of that name "
-                       f"(shipped: {', '.join(shipped_rulesets())})", name_or_path)
-
-
-def _resolve_extends(value: str, child_path: str) -> str | None:
-    """``extends:`` names a file relative to the extending file, or a shipped rule set."""
-    relative = Path(child_path).resolve().parent / value
-    if relative.is_file():
-        return str(relative)
-    if value.endswith((".yaml", ".yml")):
-        return None
-    shipped = rules_dir() / f"{value}.yaml"
-    return str(shipped) if shipped.exists() else None
-
-
-@dataclass
-class Loaded:
-    data: dict[str, Any] | None
-    path: str
-    problems: list[Problem]
-    origins: dict[str, tuple[str, list[Any]]] = field(default_factory=dict)
-
-
-def _load(path: str, chain: tuple[str, ...] = ()) -> Loaded:
-    try:
-        src = parse_yaml(path)
-    except RuleSetError as exc:
-        return Loaded(None, path, [Problem(exc.path or path, None, None, exc.message)])
-    problems = schema_problems(src)
-    if problems:
-        return Loaded(None, path, problems)
-    data = src.data
-    problems = src.duplicate_keys()
-    base: Loaded | None = None
-    if "extends" in data:
-        target = _resolve_extends(data["extends"], path)
-        if target is None:
-            return Loaded(None, path, problems + [src.problem(
-                ["extends"], f"extends: no rule set file '{data['extends']}' next to this file and no shipped "
-                             f"rule set of that name (shipped: {', '.join(shipped_rulesets())})")])
-        key = str(Path(target).resolve())
-        if key in chain or key == str(Path(path).resolve()):
-            return Loaded(None, path, problems + [src.problem(["extends"], f"extends: '{data['extends']}' "
-                                                              "extends this file again (a cycle)")])
-        base = _load(target, chain + (str(Path(path).resolve()),))
-        if base.problems:
-            return Loaded(None, path, problems + base.problems)
-    problems += semantic_problems(src, base.data if base else None)
-    if problems:
-        return Loaded(None, path, sorted(problems, key=lambda p: (p.file != path, p.line or 0, p.column or 0)))
-    origins = dict(base.origins) if base else {}
-    for n, r in enumerate(data.get("rules", [])):
-        origins[r["id"]] = (path, ["rules", n])
-    for name, ov in (data.get("profiles") or {}).items():
-        for n, r in enumerate(ov.get("add") or []):
-            origins[f"{name}:{r['id']}"] = (path, ["profiles", name, "add", n])
-    merged = merge(base.data if base else None, data)
-    return Loaded(merged, path, [], origins)
-
-
-def collect_problems(name_or_path: str | None) -> list[Problem]:
-    """Every problem of a rule set file (and of the files it extends), in file order."""
-    try:
-        path = resolve(name_or_path)
-    except RuleSetError as exc:
-        return [Problem(exc.path or str(name_or_path), None, None, exc.message)]
-    return _load(path).problems
-
-
-def load_raw(name_or_path: str | None) -> tuple[dict[str, Any], str]:
-    """The rule set's data with ``extends`` resolved; the first problem raises RuleSetError."""
-    loaded = _load_checked(name_or_path)
-    return loaded.data, loaded.path
-
-
-def _load_checked(name_or_path: str | None) -> Loaded:
-    path = resolve(name_or_path)
-    loaded = _load(path)
-    if loaded.problems:
-        first = loaded.problems[0]
-        more = len(loaded.problems) - 1
-        err = first.error()
-        if more:
-            err.message += f" (and {more} more problem{'s' if more > 1 else ''}: fzcheck rules validate {path})"
-        raise err
-    return loaded
-
-
-def validate(data: Any, path: str) -> None:
-    """Check already-loaded rule set data (without ``extends``) against the schema and the
-    semantic checks; raises RuleSetError for the first problem."""
-    src = Source(path, data, None)
-    problems = schema_problems(src) or semantic_problems(src, None)
-    if problems:
-        raise problems[0].error()
-
-
 def build(data: dict[str, Any], path: str) -> RuleSet:
     roles = data.get("roles", {})
     ctx = data.get("context", {})
@@ -372,27 +230,3 @@ def build(data: dict[str, Any], path: str) -> RuleSet:
         weights_total=data.get("weights_total"),
         raw=data,
     )
-
-
-def _load_tracked(path: str) -> tuple[Loaded, list[tuple[str, str]]]:
-    """_load_checked, and the files it read with their text (for the cache)."""
-    from fzcheck import rulefile
-
-    rulefile._reads = reads = []
-    try:
-        return _load_checked(path), reads
-    finally:
-        rulefile._reads = None
-
-
-def load_ruleset(name_or_path: str | None = None, profile: str | None = None) -> RuleSet:
-    """Load a rule set (file or shipped name), optionally with a profile's overrides applied.
-    A rule set loaded before from the same bytes comes from the cache (fzcheck.cache)."""
-    from fzcheck.cache import load_ruleset_data
-
-    data, path, origins = load_ruleset_data(resolve(name_or_path), _load_tracked)
-    ruleset = build(data, path)
-    ruleset.origins = origins
-    if profile and profile != "auto":
-        return ruleset.with_profile(profile)
-    return ruleset

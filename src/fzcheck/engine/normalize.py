@@ -22,11 +22,12 @@ from typing import Callable
 
 import regex
 
-from fzcheck.cache import compile_regex, yaml_data
 from fzcheck.model import Paragraph, RawDocument
+from fzcheck.perf.cache import compile_regex, yaml_data
+from fzcheck.zhtext import CN_NUMERALS, FULLWIDTH_ASCII
 
 # Full-width ASCII block → ASCII; ideographic and other odd spaces → space.
-_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_WIDTH = dict(FULLWIDTH_ASCII)
 _WIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x202F: 0x20})
 _WIDE = frozenset(map(chr, _WIDTH))
 _NARROW = {chr(k): chr(v) for k, v in _WIDTH.items()}
@@ -48,7 +49,7 @@ _TONE_MARK = regex.compile(r"[%s]" % _TONED)
 _SPACE_BETWEEN_HAN = regex.compile(r"(?<=[\p{Han}\p{Ps}\p{Pe}\p{Pi}\p{Pf}，。、；：！？])[ \t]+"
                                    r"(?=[\p{Han}\p{Ps}\p{Pe}\p{Pi}\p{Pf}，。、；：！？])")
 _SPACE_RUN = regex.compile(r"[ \t\r\f\v]{2,}")
-_CN_NUM = "一二三四五六七八九十"
+_CN_NUM = CN_NUMERALS
 
 
 @functools.lru_cache(maxsize=1)

@@ -11,17 +11,19 @@ A mention that lies wholly inside a quoted title (《…》) and masked look-ali
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass
 
 import regex
 
-from fzcheck.errors import RuleSetError
 from fzcheck.model import (HIT_DONE, HIT_NEGATED, HIT_PLAN, HIT_PROBLEM, ITEM_MISSING, ITEM_NEGATED,
                            ITEM_PASS, ITEM_PLAN_ONLY, ITEM_PROBLEM_ONLY, NEXT_YEAR, SHORTCOMINGS, Document,
                            Evidence, Sentence)
-from fzcheck.outline import iter_sections
-from fzcheck.prefilter import TextIndex, pattern_literals
-from fzcheck.ruleset import PATTERN_TIMEOUT, Group, Matcher, RuleSet, SafePattern, compile_pattern
+from fzcheck.engine.outline import iter_sections
+from fzcheck.perf.cache import literals
+from fzcheck.perf.prefilter import TextIndex, required_literals
+from fzcheck.rules.model import Matcher, RuleSet
+from fzcheck.rules.patterns import Group, SafePattern, compile_pattern, prep_pattern
 
 _TITLE = regex.compile(r"《[^《》]{0,80}》")
 _STATUS_ORDER = {HIT_DONE: 0, HIT_PROBLEM: 1, HIT_PLAN: 2, HIT_NEGATED: 3}
@@ -42,10 +44,18 @@ def _clause_pattern(src: str) -> SafePattern:
     return compile_pattern(src, None, "context.clause_split")
 
 
-class MatchContext:
-    """Per-document caches: compiled context patterns and per-sentence facts."""
+@functools.lru_cache(maxsize=4096)
+def pattern_literals(src: str, year: int | None) -> frozenset[str] | None:
+    """The prefilter's required literals of a rule-set pattern as compiled for a report year
+    (kept between runs by fzcheck.perf.cache)."""
+    return literals(prep_pattern(src, year), required_literals)
 
-    def __init__(self, doc: Document, ruleset: RuleSet, rule_id: str = ""):
+
+class MatchContext:
+    """One per document, shared by every rule: compiled context patterns, per-sentence facts
+    and the prefilter's index of the document's text."""
+
+    def __init__(self, doc: Document, ruleset: RuleSet):
         self.doc = doc
         self.year = doc.year
         ctx = ruleset.context
@@ -58,24 +68,8 @@ class MatchContext:
         self._title_cache: dict[int, list[tuple[int, int]]] = {}
         self._sep_cache: dict[int, tuple[list[int], list[int]]] = {}
         self._clause_facts: dict[tuple[str, int, int, int], bool] = {}
-        self.rule_id = rule_id
         self._units: dict[str, list[list[int]]] = {}
-
-    # -- running patterns safely -------------------------------------------------
-    def finditer(self, pattern: regex.Pattern, text: str):
-        try:
-            return list(pattern.finditer(text, timeout=PATTERN_TIMEOUT))
-        except TimeoutError:
-            raise RuleSetError(f"rule '{self.rule_id}': pattern {pattern.pattern!r} took longer than "
-                               f"{PATTERN_TIMEOUT:g} s on one sentence; simplify it "
-                               "(nested repetition such as (a+)+ backtracks without end)") from None
-
-    def search(self, pattern: regex.Pattern, text: str) -> bool:
-        try:
-            return pattern.search(text, timeout=PATTERN_TIMEOUT) is not None
-        except TimeoutError:
-            raise RuleSetError(f"rule '{self.rule_id}': pattern {pattern.pattern!r} took longer than "
-                               f"{PATTERN_TIMEOUT:g} s; simplify it") from None
+        self._text_index: TextIndex | None = None
 
     # -- facts about sentences ---------------------------------------------------
     def is_plan(self, i: int) -> bool:
@@ -129,7 +123,7 @@ class MatchContext:
     # -- keyword prefilter ---------------------------------------------------------
     def candidates(self, group: Group) -> list[int] | None:
         """Sorted indices of the sentences that contain one of the literals every match of
-        the group needs (see :mod:`fzcheck.prefilter`); None when it needs none."""
+        the group needs (see :mod:`fzcheck.perf.prefilter`); None when it needs none."""
         req = pattern_literals(group.joined, self.year) if group.joined else None
         if req is None:
             return None
@@ -139,19 +133,15 @@ class MatchContext:
         """candidates() for a pattern of the code (compiled as written, no flags)."""
         if pattern.flags & ~(regex.UNICODE | regex.VERSION0):
             return None
-        from fzcheck.cache import literals
-        from fzcheck.prefilter import required_literals
-
         req = literals(pattern.pattern, required_literals)
         if req is None:
             return None
         return self._index().sentences_with(req)
 
     def _index(self) -> TextIndex:
-        index = self.doc.__dict__.get("_fz_text_index")
-        if index is None:  # one per document, shared by every rule's context
-            index = self.doc.__dict__["_fz_text_index"] = TextIndex([s.text for s in self.doc.sentences])
-        return index
+        if self._text_index is None:
+            self._text_index = TextIndex([s.text for s in self.doc.sentences])
+        return self._text_index
 
     # -- units -------------------------------------------------------------------
     def units(self, unit: str) -> list[list[int]]:
@@ -232,7 +222,7 @@ class _Spans:
 
 def _spans(ctx: MatchContext, group: Group, text: str) -> list[tuple[int, int]]:
     pat = group.compiled(ctx.year)
-    return [m.span() for m in ctx.finditer(pat, text)] if pat is not None else []
+    return [m.span() for m in pat.finditer(text)] if pat is not None else []
 
 
 def find_hits(ctx: MatchContext, m: Matcher, collective: bool = False) -> list[Hit]:
@@ -261,7 +251,7 @@ def find_hits(ctx: MatchContext, m: Matcher, collective: bool = False) -> list[H
             s = sentences[i]
             if s.is_heading and not m.headings or m.unit == "heading" and not s.is_heading:
                 continue
-            matches = ctx.finditer(anchors, s.text)
+            matches = anchors.finditer(s.text)
             if not matches:
                 continue
             masks = _spans(ctx, m.mask, s.text) if m.mask else []
@@ -280,9 +270,9 @@ def find_hits(ctx: MatchContext, m: Matcher, collective: bool = False) -> list[H
             continue
         if m.all or m.none:
             text = "\n".join(sentences[i].text for i in unit)
-            if any(not ctx.search(g.compiled(ctx.year), text) for g in m.all if g):
+            if any(g.compiled(ctx.year).search(text) is None for g in m.all if g):
                 continue
-            if m.none and ctx.search(m.none.compiled(ctx.year), text):
+            if m.none and m.none.compiled(ctx.year).search(text) is not None:
                 continue
         for i, a, b in found:
             status = ctx.judge(i, a, b, m)

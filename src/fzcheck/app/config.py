@@ -91,7 +91,7 @@ def read_config(path: str | Path) -> dict[str, Any]:
         where = {k: label for k in data}
     else:
         from fzcheck.errors import RuleSetError
-        from fzcheck.ruleset import parse_yaml
+        from fzcheck.rules.source import parse_yaml
 
         try:
             src = parse_yaml(label, "configuration")

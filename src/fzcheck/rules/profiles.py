@@ -15,7 +15,8 @@ from typing import Any
 import regex
 
 from fzcheck.model import Document
-from fzcheck.ruleset import RuleSet, compile_pattern
+from fzcheck.rules.model import RuleSet
+from fzcheck.rules.patterns import compile_pattern
 
 AUTO = "auto"
 _QUOTED = regex.compile(r"《[^《》]{0,80}》")

@@ -7,15 +7,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from fzcheck import kinds, metadata, outline
+from fzcheck.engine import frontmatter, kinds, outline
+from fzcheck.engine.match import MatchContext
+from fzcheck.engine.normalize import normalize_document
+from fzcheck.engine.waivers import apply_waivers
 from fzcheck.errors import RuleSetError
 from fzcheck.i18n import t
-from fzcheck.match import MatchContext
 from fzcheck.model import (FAIL, NOT_APPLICABLE, PASS, WAIVED, Document, DocumentResult, Paragraph, RawDocument,
                            RuleResult)
-from fzcheck.normalize import normalize_document
 from fzcheck.readers import DEFAULT_MAX_BYTES, read_document
-from fzcheck.ruleset import RoleConfig, RuleSet
+from fzcheck.readers.text import paragraphs_from_text
+from fzcheck.rules.model import RoleConfig, Rule, RuleSet
+from fzcheck.rules.profiles import choose
 
 
 class Roles:
@@ -58,22 +61,18 @@ def analyze(raw: RawDocument, ruleset: RuleSet) -> Document:
 def analyze_paragraphs(path: str, paragraphs: list[Paragraph], noise: list[str], ruleset: RuleSet,
                        meta: dict[str, Any] | None = None) -> Document:
     headings = outline.find_headings(paragraphs)
-    published, pub_source = metadata.detect_published(noise, paragraphs)
-    year, year_source = metadata.detect_year(paragraphs, headings, published)
+    published, pub_source = frontmatter.detect_published(noise, paragraphs)
+    year, year_source = frontmatter.detect_year(paragraphs, headings, published)
     root, sentences = outline.build(paragraphs, headings, Roles(ruleset.roles), year,
                                     ruleset.context.done_roles)
     meta = dict(meta or {})
     meta["published_source"] = pub_source
-    from fzcheck.docinfo import describe  # title and unit, for the printed reports
-
-    meta.update(describe(paragraphs, noise, headings[0].para if headings else None))
+    meta.update(frontmatter.describe(paragraphs, noise, headings[0].para if headings else None))
     return Document(path, paragraphs, sentences, root, year, year_source, published, meta)
 
 
 def from_text(text: str, ruleset: RuleSet, path: str = "<text>") -> Document:
     """Analyze a string as if it were a UTF-8 text file (used by examples and tests)."""
-    from fzcheck.readers.text import paragraphs_from_text
-
     return analyze(RawDocument(path, paragraphs_from_text(text)), ruleset)
 
 
@@ -87,23 +86,21 @@ class Options:
     profile_source: str = "command line"  # where the profile was asked for
 
 
+def evaluate_rule(rule: Rule, doc: Document, ctx: MatchContext, ruleset: RuleSet, lang: str = "zh") -> RuleResult:
+    """One rule on one document: not applicable outside its years, else its kind's verdict."""
+    if doc.year is not None and (rule.since_year and doc.year < rule.since_year
+                                 or rule.until_year and doc.year > rule.until_year):
+        return kinds.result(rule, lang, NOT_APPLICABLE, 0.0, t("msg.not_applicable_year", lang, year=doc.year),
+                            finding="not_applicable")
+    fn = kinds.KINDS.get(rule.kind)
+    if fn is None:
+        raise RuleSetError(f"rule '{rule.id}': unknown kind '{rule.kind}'", ruleset.path)
+    return fn(rule, doc, ctx, lang)
+
+
 def evaluate(doc: Document, ruleset: RuleSet, lang: str = "zh") -> list[RuleResult]:
-    results = []
-    for rule in ruleset.rules:
-        if rule.weight == 0 and rule.severity == "off":  # pragma: no cover - reserved
-            continue
-        if doc.year is not None and (rule.since_year and doc.year < rule.since_year
-                                     or rule.until_year and doc.year > rule.until_year):
-            res = kinds.result(rule, lang, NOT_APPLICABLE, 0.0, t("msg.not_applicable_year", lang, year=doc.year),
-                               finding="not_applicable")
-            results.append(res)
-            continue
-        fn = kinds.KINDS.get(rule.kind)
-        if fn is None:
-            raise RuleSetError(f"rule '{rule.id}': unknown kind '{rule.kind}'", ruleset.path)
-        ctx = MatchContext(doc, ruleset, rule.id)
-        results.append(fn(rule, doc, ctx, lang))
-    return results
+    ctx = MatchContext(doc, ruleset)  # one per document, shared by every rule
+    return [evaluate_rule(rule, doc, ctx, ruleset, lang) for rule in ruleset.rules]
 
 
 def score(results: list[RuleResult]) -> float:
@@ -123,13 +120,9 @@ def check_document(doc: Document, ruleset: RuleSet, options: Options | None = No
     options = options or Options()
     choice = None
     if options.profile:
-        from fzcheck.profiles import choose
-
         ruleset, choice = choose(doc, ruleset, options.profile, options.profile_source)
     results = evaluate(doc, ruleset, options.lang)
     if options.waivers:
-        from fzcheck.waivers import apply_waivers
-
         apply_waivers(results, options.waivers, doc.path, options.lang)
     value = score(results)
     threshold = options.fail_under if options.fail_under is not None else ruleset.threshold
@@ -149,13 +142,6 @@ def check_path(path: str, ruleset: RuleSet, options: Options | None = None) -> D
     options = options or Options()
     raw = read_document(path, options.max_bytes)
     return check_document(analyze(raw, ruleset), ruleset, options)
-
-
-def rule_counts(result: DocumentResult) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for r in result.results:
-        counts[r.status] = counts.get(r.status, 0) + 1
-    return counts
 
 
 __all__ = ["analyze", "check_document", "check_path", "evaluate", "score", "gate", "Options", "from_text",

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fzcheck.engine.check import evaluate_rule, from_text
+from fzcheck.engine.match import MatchContext
+from fzcheck.errors import RuleSetError
 from fzcheck.model import PASS
-from fzcheck.ruleset import Rule, RuleSet
+from fzcheck.rules.model import Rule, RuleSet
+from fzcheck.rules.source import parse_yaml
 
 
 @dataclass
@@ -33,13 +37,9 @@ class Outcome:
 
 
 def check_example(ruleset: RuleSet, rule: Rule, text: str) -> str:
-    from fzcheck import kinds
-    from fzcheck.checker import from_text
-    from fzcheck.match import MatchContext
-
+    """The status the rule gives the example text, through the same path as a report's."""
     doc = from_text(text, ruleset, path=f"<example of {rule.id}>")
-    result = kinds.KINDS[rule.kind](rule, doc, MatchContext(doc, ruleset, rule.id), "en")
-    return result.status
+    return evaluate_rule(rule, doc, MatchContext(doc, ruleset), ruleset, "en").status
 
 
 def _run(ruleset: RuleSet, rules: list[Rule], profile: str | None) -> list[Outcome]:
@@ -70,9 +70,6 @@ def run_examples(ruleset: RuleSet, rule_ids: set[str] | None = None, profiles: b
 
 def locate_outcome(ruleset: RuleSet, outcome: Outcome) -> str:
     """file:line:column of a failing example in the rule set file that wrote it."""
-    from fzcheck.errors import RuleSetError
-    from fzcheck.ruleset import parse_yaml
-
     origin = ruleset.origins.get(f"{outcome.profile}:{outcome.rule}") if outcome.profile else None
     origin = origin or ruleset.origins.get(outcome.rule)
     if not origin:
