@@ -124,6 +124,31 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "diff.items_lost": {"zh": "失去分项", "en": "items lost"},
     "diff.none": {"zh": "无变化", "en": "no change"},
     "diff.lost_required": {"zh": "新稿丢失了必备项：{names}", "en": "the new draft lost required rules: {names}"},
+    # fzcheck annotate: comments in the reviewer's marked-up copy
+    "ann.summary": {"zh": "fzcheck 检查：得分{score}，等级{grade}，结论：{gate}（门槛{threshold}）",
+                    "en": "fzcheck: score {score}, grade {grade}, gate {gate} (threshold {threshold})"},
+    "ann.gaps": {"zh": "必备项缺失：{names}", "en": "required elements missing: {names}"},
+    "ann.no_gaps": {"zh": "必备项均已具备", "en": "no required element is missing"},
+    "ann.credited": {"zh": "✔ {name}：已落实", "en": "✔ {name}: done"},
+    "ann.credited_collective": {"zh": "✔ {name}：已落实（统称）", "en": "✔ {name}: done (collective name)"},
+    "ann.credited_part": {"zh": "✔ {name}", "en": "✔ {name}"},
+    "ann.weak": {"zh": "◐ {name}：{message}", "en": "◐ {name}: {message}"},
+    "ann.not_credited": {"zh": "✘ {name}：此处不算落实——{why}", "en": "✘ {name}: does not count here — {why}"},
+    "ann.why.plan": {"zh": "只是计划", "en": "only a plan"},
+    "ann.why.problem": {"zh": "只在问题部分", "en": "only among the shortcomings"},
+    "ann.why.negated": {"zh": "表述为缺失", "en": "stated as lacking"},
+    "ann.missing": {"zh": "✘ 缺少：{name}（{severity}）——{message}", "en": "✘ Missing: {name} ({severity}) — {message}"},
+    "ann.missing_items": {"zh": "✘ {name}（{severity}）：缺少{items}", "en": "✘ {name} ({severity}): missing {items}"},
+    "ann.item_name": {"zh": "{rule}·{item}", "en": "{rule}: {item}"},
+    "ann.no_part": {"zh": "报告没有“{part}”部分，批注在标题上", "en": "the report has no '{part}' part; noted on the title"},
+    "ann.finding": {"zh": "⚠ {name}：{message}", "en": "⚠ {name}: {message}"},
+    "ann.fix": {"zh": "修改建议：{text}", "en": "Fix: {text}"},
+    "ann.requirement": {"zh": "要求：{text}", "en": "Requirement: {text}"},
+    "ann.basis": {"zh": "依据：{text}", "en": "Basis: {text}"},
+    "ann.missing_extra": {"zh": "fzcheck annotate 需要可选组件 annotate（python-docx ≥ 1.2）：pip install \"fzcheck[annotate]\"",
+                          "en": "fzcheck annotate needs the optional extra 'annotate' (python-docx >= 1.2): "
+                                "pip install \"fzcheck[annotate]\""},
+    "ann.written": {"zh": "{src} → {out}（{n}条批注）", "en": "{src} → {out} ({n} comments)"},
 }
 
 

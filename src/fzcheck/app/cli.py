@@ -345,6 +345,11 @@ def config_cmd(config_path, rules, profile, fail_under, waivers, fmt, lang):
     click.echo(describe(settings, path), nl=False)
 
 
+from fzcheck.app.annotate_cmd import annotate as _annotate  # noqa: E402  (fzcheck annotate)
+
+cli.add_command(_annotate)
+
+
 def main() -> None:
     try:
         code = cli.main(standalone_mode=False)

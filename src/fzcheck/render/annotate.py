@@ -1,0 +1,424 @@
+"""The reviewer's marked-up copy: the report as a Word document, every finding a comment
+on the sentence or heading it concerns (``fzcheck annotate``).
+
+What the reviewer gets, in the chosen language, authored "fzcheck" (or ``author``):
+
+* on the title: score, grade, the gate and the required elements that are missing;
+* on each sentence that earns an element: "✔ 法律顾问：已落实";
+* on each mention that does not count: why (只是计划 / 只在问题部分 / 表述为缺失 …, or the
+  rule result's own reason when it gives one) and the fix hint;
+* on the heading of the part where a missing element belongs (the rule's ``counts_in``
+  part, the achievements part by default; the title when the report has no such part):
+  the requirement, the fix hint and the legal basis.
+
+A .docx comes back unchanged apart from the comments (runs are split at sentence
+boundaries, formatting cloned); any other input becomes a clean .docx built from the text
+fzcheck read, headings as Word headings. fzcheck's earlier comments (same author) are
+replaced, never duplicated.
+
+Programmatic use (``fzcheck serve`` offers the copy as a download)::
+
+    annotate_to_bytes(path, ruleset=None, options=None, *, author="fzcheck") -> bytes
+    annotate(path, ruleset=None, options=None, *, author="fzcheck") -> Annotated
+        # Annotated(data: bytes, result: DocumentResult, comments: int)
+
+``ruleset`` is a loaded RuleSet (default: the shipped one), ``options`` a
+:class:`fzcheck.engine.check.Options` (lang, profile, waivers, max_bytes, fail_under).
+Errors: :class:`fzcheck.errors.InputError` for a report that cannot be read,
+:class:`MissingExtra` when python-docx ≥ 1.2 is not installed (``pip install "fzcheck[annotate]"``).
+The input file is only read.
+"""
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from fzcheck.errors import FzError, InputError
+from fzcheck.i18n import pick, t
+from fzcheck.model import (ACHIEVEMENTS, FAIL, NOT_APPLICABLE, PASS, WAIVED, Document, DocumentResult,
+                           Evidence, RawDocument)
+
+DEFAULT_AUTHOR = "fzcheck"
+SUFFIX = ".reviewed.docx"
+_NOT_DONE = ("plan", "problem", "negated")
+_ROLE_OF_RULE = {"first-responsible-duty": "first_responsible"}
+
+
+class MissingExtra(FzError):
+    """python-docx ≥ 1.2 (the `annotate` extra) is not installed."""
+
+
+def require_docx() -> None:
+    try:
+        import docx
+        from docx.document import Document as _D
+    except ImportError:
+        raise MissingExtra(t("ann.missing_extra")) from None
+    if not hasattr(_D, "add_comment"):
+        raise MissingExtra(t("ann.missing_extra") + f"（python-docx {getattr(docx, '__version__', '?')}）")
+
+
+def default_output(path: str) -> str:
+    """``<stem>.reviewed.docx`` beside the report: where a reviewer looks for the copy."""
+    folder, name = os.path.split(path)
+    stem = name[: -len(".docx")] if name.lower().endswith(".docx") else os.path.splitext(name)[0]
+    return os.path.join(folder, stem + SUFFIX)
+
+
+@dataclass
+class Annotated:
+    data: bytes
+    result: DocumentResult
+    comments: int
+
+
+@dataclass
+class Note:
+    """One comment: where (normalized paragraph, start, end; None: nowhere found) and its lines."""
+
+    anchor: tuple[int, int, int] | None
+    lines: list[str] = field(default_factory=list)
+    kind: int = 1  # 0 the title's summary, 1 what needs work, 2 what is credited (own comments)
+
+    def add(self, *lines: str) -> None:
+        for line in lines:
+            if line and line not in self.lines:
+                self.lines.append(line)
+
+
+# ------------------------------------------------------------------ API
+
+def annotate_to_bytes(path: str, ruleset=None, options=None, *, author: str = DEFAULT_AUTHOR) -> bytes:
+    return annotate(path, ruleset, options, author=author).data
+
+
+def annotate(path: str, ruleset=None, options=None, *, author: str = DEFAULT_AUTHOR) -> Annotated:
+    require_docx()
+    from fzcheck.engine.check import Options, analyze_paragraphs, check_document
+    from fzcheck.engine.normalize import normalize_document
+    from fzcheck.readers import read_document
+
+    if ruleset is None:
+        from fzcheck.rules.load import load_ruleset
+
+        ruleset = load_ruleset(None)
+    options = options or Options()
+    raw = read_document(path, options.max_bytes)
+    paragraphs, noise = normalize_document(raw)
+    maps = _offset_maps(raw, paragraphs)
+    doc = analyze_paragraphs(raw.path, paragraphs, noise, ruleset, dict(raw.meta))
+    result = check_document(doc, ruleset, options)
+    notes = plan_notes(doc, result, ruleset, options.lang)
+    data, count = _write(raw, path, doc, maps, notes, author)
+    return Annotated(data, result, count)
+
+
+def _offset_maps(raw: RawDocument, paragraphs) -> list[tuple[int, list[int]]] | None:
+    """For each normalized paragraph: (index of the paragraph as read, offset of each character
+    in it). None when they cannot be lined up (then comments go on the title)."""
+    from fzcheck.engine.normalize import _normalize, is_noise
+
+    out = []
+    for i, par in enumerate(raw.paragraphs):
+        text, src = _normalize(par.text)
+        if text and not is_noise(text):
+            out.append((i, src, text))
+    if len(out) != len(paragraphs) or any(o[2] != p.text for o, p in zip(out, paragraphs)):
+        return None
+    return [(i, src) for i, src, _ in out]
+
+
+# ------------------------------------------------------------------ what to say, where
+
+def plan_notes(doc: Document, result: DocumentResult, ruleset, lang: str) -> list[Note]:
+    """The comments: the title's first, then in document order."""
+    places = _Places(doc)
+    notes: dict[Any, Note] = {}
+
+    def note(anchor, kind: int = 1) -> Note:
+        return notes.setdefault((anchor, kind), Note(anchor, kind=kind))
+
+    def credit(anchor) -> Note:
+        return note(anchor, 2)
+
+    title = note(places.title(), 0)
+    gaps = [_name(r, lang) for r in result.results if r.severity == "required" and r.status == FAIL]
+    title.add(t("ann.summary", lang, score=f"{result.score:g}", grade=result.grade,
+                gate=t("report.gate_pass" if result.passed else "report.gate_fail", lang),
+                threshold=f"{result.threshold:g}"))
+    sep = "、" if lang == "zh" else ", "
+    title.add(t("ann.gaps", lang, names=sep.join(gaps)) if gaps else t("ann.no_gaps", lang))
+    for r in result.results:
+        if r.status in (NOT_APPLICABLE, WAIVED):
+            continue
+        rule = ruleset.find_rule(r.id) if hasattr(ruleset, "find_rule") else None
+        kind = getattr(rule, "kind", "element")
+        name = _name(r, lang)
+        details = _details(r, lang)
+        if r.items:
+            _items(r, rule, name, details, places, note, credit, lang)
+        elif kind == "section":
+            if r.status == PASS:
+                _on(places, credit, r.evidence[:1], title).add(t("ann.credited_part", lang, name=name))
+            elif r.evidence:
+                _on(places, note, r.evidence[:1], title).add(t("ann.weak", lang, name=name, message=r.message),
+                                                             *details)
+            else:
+                title.add(t("ann.missing", lang, name=name, severity=t("severity." + r.severity, lang),
+                            message=r.message), *details)
+        elif kind in ("element", "count"):
+            _element(r, rule, name, details, places, note, credit, lang)
+        else:  # placeholders, disclosure, deadline, years …: where the finding stands
+            if r.status == PASS:
+                continue
+            line = t("ann.finding", lang, name=name, message=r.message)
+            anchored = [e for e in r.evidence if places.sentence(e)]
+            for ev in anchored[:5]:
+                note(places.sentence(ev)).add(line, *details[:1])
+            if not anchored:
+                title.add(line, *details[:1])
+    placed = sorted((n for n in notes.values() if n.anchor is not None and n is not title),
+                    key=lambda n: (n.anchor, n.kind))
+    return [title] + placed + [n for n in notes.values() if n.anchor is None and n is not title]
+
+
+def _element(r, rule, name, details, places, note, credit, lang) -> None:
+    done = [e for e in r.evidence if e.status == "done"]
+    if r.status == PASS and done:
+        credit(places.sentence(done[0]) or places.title()).add(t("ann.credited", lang, name=name))
+        return
+    if done:  # partial credit: a weak mention counts for part
+        note(places.sentence(done[0]) or places.title()).add(
+            t("ann.weak", lang, name=name, message=r.message), *details[:1])
+        return
+    reason = _reason(r)
+    if _not_credited(r, reason, name, details, places, note, lang):
+        return
+    home = places.home(rule, r)
+    note(home or places.title()).add(
+        t("ann.missing", lang, name=name, severity=t("severity." + r.severity, lang), message=r.message),
+        *([] if home else [t("ann.no_part", lang, part=t("role." + places.home_role(rule, r), lang))]),
+        *details)
+
+
+def _items(r, rule, name, details, places, note, credit, lang) -> None:
+    missing = []
+    for item in r.items:
+        iname = t("ann.item_name", lang, rule=name, item=pick(item.title, lang) or item.id)
+        done = [e for e in item.evidence if e.status == "done"]
+        if item.status == PASS:
+            if done:
+                key = "ann.credited_collective" if item.collective else "ann.credited"
+                credit(places.sentence(done[0]) or places.title()).add(t(key, lang, name=iname))
+            continue
+        if not _not_credited(item, _reason(item), iname, details[:1], places, note, lang):
+            missing.append(pick(item.title, lang) or item.id)
+    if missing:
+        sep = "、" if lang == "zh" else ", "
+        home = places.home(rule, r)
+        note(home or places.title()).add(
+            t("ann.missing_items", lang, name=name, items=sep.join(missing),
+              severity=t("severity." + r.severity, lang)), *details)
+
+
+def _not_credited(obj, reason, name, details, places, note, lang) -> bool:
+    """Comments on the mentions that do not count; False when there is none to point at."""
+    shown = [e for e in obj.evidence if e.status in _NOT_DONE and places.sentence(e)]
+    why_text, why_ev = reason
+    if why_ev is not None and places.sentence(why_ev):
+        shown = [why_ev] + [e for e in shown if places.sentence(e) != places.sentence(why_ev)]
+    if not shown:
+        return False
+    for i, ev in enumerate(shown[:3]):
+        why = why_text if (why_text and i == 0) else t("ann.why." + ev.status, lang)
+        note(places.sentence(ev)).add(t("ann.not_credited", lang, name=name, why=why), *details[:1])
+    return True
+
+
+def _reason(obj) -> tuple[str | None, Evidence | None]:
+    """A result's own "why not credited" (closest mention + why), when the engine gives one."""
+    for attr in ("reason", "not_credited", "why_not", "uncredited"):
+        value = getattr(obj, attr, None)
+        if not value:
+            continue
+        if isinstance(value, str):
+            return value, None
+        get = value.get if isinstance(value, dict) else (lambda k, v=value: getattr(v, k, None))
+        why = get("why") or get("text") or get("message") or get("reason")
+        ev = get("evidence") or get("mention")
+        if isinstance(ev, list):
+            ev = ev[0] if ev else None
+        return (str(why) if why else None), (ev if isinstance(ev, Evidence) else None)
+    return None, None
+
+
+def _name(r, lang: str) -> str:
+    return pick(r.title, lang) or r.id
+
+
+def _details(r, lang: str) -> list[str]:
+    """Fix hint, requirement and legal basis, as comment lines."""
+    out = []
+    if r.fix:
+        out.append(t("ann.fix", lang, text=r.fix))
+    if r.description:
+        out.append(t("ann.requirement", lang, text=r.description))
+    basis = "；".join((b.get("doc") or "") + (b.get("article") or "") for b in r.basis or [])
+    if basis:
+        out.append(t("ann.basis", lang, text=basis))
+    return out
+
+
+def _on(places, note, evidence, fallback: Note) -> Note:
+    anchor = places.sentence(evidence[0]) if evidence else None
+    return note(anchor) if anchor else fallback
+
+
+class _Places:
+    """Sentences, headings and the title of a document as (paragraph, start, end)."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.by_para: dict[int, list] = {}
+        for s in doc.sentences:
+            self.by_para.setdefault(s.para, []).append(s)
+        self._title = self._find_title()
+
+    def _span(self, s) -> tuple[int, int]:
+        if s.is_heading:
+            from fzcheck.engine.outline import find_heading, split_heading
+
+            text = self.doc.paragraphs[s.para].text
+            found = find_heading(text)
+            end = split_heading(text, found[2])[1] if found else len(s.text)
+            return 0, len(text[:end].rstrip())
+        return s.start, s.start + len(s.text)
+
+    def sentence(self, ev: Evidence) -> tuple[int, int, int] | None:
+        para, off = ev.pos
+        if not (0 <= para < len(self.doc.paragraphs)):
+            return None
+        for s in self.by_para.get(para, []):
+            a, b = self._span(s)
+            if a <= off < b and (not ev.match or ev.match in self.doc.paragraphs[para].text[a:b]):
+                return para, a, b
+        return None
+
+    def _find_title(self) -> tuple[int, int, int] | None:
+        paras = self.doc.paragraphs
+        if not paras:
+            return None
+        title = (self.doc.meta.get("title") or "").strip()
+        first_heading = min((s.para for s in self.doc.sentences if s.is_heading), default=len(paras))
+        for i, p in enumerate(paras[: min(6, first_heading)]):
+            text = p.text.strip()
+            if title and text and title.startswith(text):
+                return i, 0, len(p.text)
+        return 0, 0, len(paras[0].text)
+
+    def title(self) -> tuple[int, int, int] | None:
+        return self._title
+
+    def heading(self, section) -> tuple[int, int, int] | None:
+        for s in self.doc.sentences:
+            if s.is_heading and s.section is section:
+                return (s.para, *self._span(s))
+        return None
+
+    def home_role(self, rule, r) -> str:
+        roles: list[str] = []
+        for m in list(getattr(rule, "evidence", None) or []) + [m for i in getattr(rule, "items", None) or []
+                                                                 for m in i.evidence]:
+            for role in getattr(m, "counts_in", None) or ():
+                if role not in roles:
+                    roles.append(role)
+        if r.id in _ROLE_OF_RULE:
+            roles.insert(0, _ROLE_OF_RULE[r.id])
+        return roles[0] if roles else ACHIEVEMENTS
+
+    def home(self, rule, r) -> tuple[int, int, int] | None:
+        """The heading of the part where the rule's element belongs."""
+        from fzcheck.engine.outline import iter_sections
+
+        wanted = self.home_role(rule, r)
+        candidates = [wanted] + ([ACHIEVEMENTS] if wanted == "first_responsible" else [])
+        for role in candidates:
+            for depth_ok in (lambda s: s.depth == 1, lambda s: True):
+                for s in iter_sections(self.doc.root):
+                    if depth_ok(s) and (s.role == role or (role == "next_year" and s.combined)):
+                        anchor = self.heading(s)
+                        if anchor:
+                            return anchor
+        return None
+
+
+# ------------------------------------------------------------------ the Word document
+
+def _styles(doc: Document, title) -> dict[int, str]:
+    """Word paragraph styles of a clean copy: the title, and headings by outline depth."""
+    out: dict[int, str] = {}
+    for s in doc.sentences:
+        if s.is_heading:
+            out[s.para] = f"Heading {min(max(s.section.depth, 1), 3)}"
+    if title is not None and title[0] not in out:
+        out[title[0]] = "Title"
+    return out
+
+
+def _write(raw: RawDocument, path: str, doc: Document, maps, notes: list[Note], author: str) -> tuple[bytes, int]:
+    from fzcheck.render import docx_comments as wc
+
+    traced: dict[int, Any] = {}
+    if raw.kind == "docx":
+        import docx
+
+        with open(path, "rb") as fh:
+            data = fh.read()
+        try:
+            document = docx.Document(io.BytesIO(data))
+        except Exception as exc:  # noqa: BLE001 - python-docx refuses what it cannot open
+            raise InputError(f"python-docx cannot open this Word file ({exc}); save it again as .docx",
+                             path) from None
+        wc.remove_comments_by(document, author)
+        paras = wc.trace_docx(document.element.body, data)
+        if paras is not None and len(paras) == len(raw.paragraphs) and all(
+                a.text == b.text for a, b in zip(paras, raw.paragraphs)):
+            traced = dict(enumerate(paras))
+    else:
+        styles = _styles(doc, notes[0].anchor if notes else None)
+        rows = []
+        for k, (i, src) in enumerate(maps or []):
+            rows.append((raw.paragraphs[i].text, styles.get(k), src[0], src[-1] + 1))
+        if not rows:  # no map: the normalized text itself
+            rows = [(p.text, None, 0, len(p.text)) for p in doc.paragraphs]
+            maps = [(k, list(range(len(p.text)))) for k, p in enumerate(doc.paragraphs)]
+        document, built = wc.build_docx(rows)
+        traced = {maps[k][0]: tr for k, tr in enumerate(built)}
+    peers = list(traced.values())
+    initials = "".join(ch for ch in author if not ch.isspace())[:2] or "fz"
+    count = 0
+    leftover: list[str] = []
+    for n in notes:
+        text = "\n".join(n.lines)
+        runs = None
+        if n.anchor is not None and maps is not None:
+            k, a, b = n.anchor
+            i, src = maps[k]
+            tr = traced.get(i)
+            if tr is not None and b > a and b <= len(src):
+                runs = tr.runs_for(src[a], src[b - 1] + 1, peers)
+        if runs is None:
+            leftover.append(text)
+            continue
+        wc.add_comment(document, runs[0], runs[1], text, author, initials)
+        count += 1
+    if leftover:  # nothing to anchor on: one comment on the first run of the document
+        first = next(iter(document.element.body.iter(wc._w("r"))), None)
+        if first is not None:
+            wc.add_comment(document, first, first, "\n\n".join(leftover), author, initials)
+            count += 1
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue(), count
