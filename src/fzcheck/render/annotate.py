@@ -137,13 +137,15 @@ def plan_notes(doc: Document, result: DocumentResult, ruleset, lang: str) -> lis
     places = _Places(doc)
     notes: dict[Any, Note] = {}
 
-    def note(anchor, kind: int = 1) -> Note:
-        return notes.setdefault((anchor, kind), Note(anchor, kind=kind))
+    current = [""]  # the rule being noted: one comment per rule on what needs work
 
-    def credit(anchor) -> Note:
-        return note(anchor, 2)
+    def note(anchor) -> Note:
+        return notes.setdefault((anchor, 1, current[0]), Note(anchor, kind=1))
 
-    title = note(places.title(), 0)
+    def credit(anchor) -> Note:  # credits on one sentence share a comment
+        return notes.setdefault((anchor, 2, ""), Note(anchor, kind=2))
+
+    title = notes.setdefault((places.title(), 0, ""), Note(places.title(), kind=0))
     gaps = [_name(r, lang) for r in result.results if r.severity == "required" and r.status == FAIL]
     title.add(t("ann.summary", lang, score=f"{result.score:g}", grade=result.grade,
                 gate=t("report.gate_pass" if result.passed else "report.gate_fail", lang),
@@ -153,6 +155,7 @@ def plan_notes(doc: Document, result: DocumentResult, ruleset, lang: str) -> lis
     for r in result.results:
         if r.status in (NOT_APPLICABLE, WAIVED):
             continue
+        current[0] = r.id
         rule = ruleset.find_rule(r.id) if hasattr(ruleset, "find_rule") else None
         kind = getattr(rule, "kind", "element")
         name = _name(r, lang)
@@ -161,13 +164,13 @@ def plan_notes(doc: Document, result: DocumentResult, ruleset, lang: str) -> lis
             _items(r, rule, name, details, places, note, credit, lang)
         elif kind == "section":
             if r.status == PASS:
-                _on(places, credit, r.evidence[:1], title).add(t("ann.credited_part", lang, name=name))
+                _on(places, credit, r.evidence[:1]).add(t("ann.credited_part", lang, name=name))
             elif r.evidence:
-                _on(places, note, r.evidence[:1], title).add(t("ann.weak", lang, name=name, message=r.message),
+                _on(places, note, r.evidence[:1]).add(t("ann.weak", lang, name=name, message=r.message),
                                                              *details)
             else:
-                title.add(t("ann.missing", lang, name=name, severity=t("severity." + r.severity, lang),
-                            message=r.message), *details)
+                note(places.title()).add(t("ann.missing", lang, name=name, severity=t(
+                    "severity." + r.severity, lang), message=r.message), *details)
         elif kind in ("element", "count"):
             _element(r, rule, name, details, places, note, credit, lang)
         else:  # placeholders, disclosure, deadline, years …: where the finding stands
@@ -178,9 +181,10 @@ def plan_notes(doc: Document, result: DocumentResult, ruleset, lang: str) -> lis
             for ev in anchored[:5]:
                 note(places.sentence(ev)).add(line, *details[:1])
             if not anchored:
-                title.add(line, *details[:1])
+                note(places.title()).add(line, *details[:1])
+    order = {id(n): i for i, n in enumerate(notes.values())}
     placed = sorted((n for n in notes.values() if n.anchor is not None and n is not title),
-                    key=lambda n: (n.anchor, n.kind))
+                    key=lambda n: (n.anchor, n.kind, order[id(n)]))
     return [title] + placed + [n for n in notes.values() if n.anchor is None and n is not title]
 
 
@@ -271,9 +275,9 @@ def _details(r, lang: str) -> list[str]:
     return out
 
 
-def _on(places, note, evidence, fallback: Note) -> Note:
+def _on(places, note, evidence) -> Note:
     anchor = places.sentence(evidence[0]) if evidence else None
-    return note(anchor) if anchor else fallback
+    return note(anchor or places.title())
 
 
 class _Places:
