@@ -360,14 +360,23 @@ class _Places:
 
 # ------------------------------------------------------------------ the Word document
 
-def _styles(doc: Document, title) -> dict[int, str]:
-    """Word paragraph styles of a clean copy: the title, and headings by outline depth."""
-    out: dict[int, str] = {}
+def _styles(doc: Document, title) -> dict[int, tuple[str | None, int]]:
+    """Word paragraph styles of a clean copy: the title, headings by outline depth; a heading
+    that opens a paragraph of body text stays body text with the heading in bold.
+    {paragraph: (style, end of the bold heading in normalized offsets)}."""
+    out: dict[int, tuple[str | None, int]] = {}
+    places = _Places.__new__(_Places)
+    places.doc = doc
     for s in doc.sentences:
         if s.is_heading:
-            out[s.para] = f"Heading {min(max(s.section.depth, 1), 3)}"
+            end = places._span(s)[1]
+            text = doc.paragraphs[s.para].text
+            if len(text[end:].strip(" 。.:：")) == 0:
+                out[s.para] = (f"Heading {min(max(s.section.depth, 1), 3)}", 0)
+            else:
+                out[s.para] = (None, end)
     if title is not None and title[0] not in out:
-        out[title[0]] = "Title"
+        out[title[0]] = ("Title", 0)
     return out
 
 
@@ -394,9 +403,10 @@ def _write(raw: RawDocument, path: str, doc: Document, maps, notes: list[Note], 
         styles = _styles(doc, notes[0].anchor if notes else None)
         rows = []
         for k, (i, src) in enumerate(maps or []):
-            rows.append((raw.paragraphs[i].text, styles.get(k), src[0], src[-1] + 1))
+            style, bold = styles.get(k, (None, 0))
+            rows.append((raw.paragraphs[i].text, style, src[0], src[-1] + 1, src[bold - 1] + 1 if bold else 0))
         if not rows:  # no map: the normalized text itself
-            rows = [(p.text, None, 0, len(p.text)) for p in doc.paragraphs]
+            rows = [(p.text, None, 0, len(p.text), 0) for p in doc.paragraphs]
             maps = [(k, list(range(len(p.text)))) for k, p in enumerate(doc.paragraphs)]
         document, built = wc.build_docx(rows)
         traced = {maps[k][0]: tr for k, tr in enumerate(built)}

@@ -300,22 +300,27 @@ def _make_tracer(reader):
 _MD_PREFIX = re.compile(r"\s*#{1,6}\s+")
 
 
-def build_docx(paragraphs: list[tuple[str, str | None, int, int]]):
-    """A new python-docx Document with one paragraph per (text, style, lo, hi), showing
-    text[lo:hi] (a Markdown '#' prefix dropped from headings), and the Traced list for it
-    in the coordinates of `text` (style: None for body text, "Title", "Heading 1" …)."""
+def build_docx(paragraphs: list[tuple[str, str | None, int, int, int]]):
+    """A new python-docx Document with one paragraph per (text, style, lo, hi, bold), showing
+    text[lo:hi] (a Markdown '#' prefix dropped from headings) with text[lo:bold] in bold (a
+    heading that opens a paragraph of body text), and the Traced list for it in the
+    coordinates of `text` (style: None for body text, "Title", "Heading 1" …)."""
     import docx
 
     document = docx.Document()
     traced: list[Traced] = []
-    for text, style, lo, hi in paragraphs:
+    for text, style, lo, hi, bold in paragraphs:
         if style and style != "Title":
             m = _MD_PREFIX.match(text, lo)
             lo = m.end() if m and m.end() < hi else lo
-        shown = text[lo:hi]
         para = document.add_paragraph(style=style) if style else document.add_paragraph()
-        run = para.add_run(shown)
-        traced.append(Traced(text, [Segment(lo, hi, run._r, 0)] if shown else []))
+        segs = []
+        for a, b, strong in ((lo, min(max(bold, lo), hi), True), (min(max(bold, lo), hi), hi, False)):
+            if a < b:
+                run = para.add_run(text[a:b])
+                run.bold = strong or None
+                segs.append(Segment(a, b, run._r, 0))
+        traced.append(Traced(text, segs))
     return document, traced
 
 
