@@ -349,6 +349,10 @@ from fzcheck.app.annotate_cmd import annotate as _annotate  # noqa: E402  (fzche
 
 cli.add_command(_annotate)
 
+from fzcheck.app.serve.command import serve as _serve  # noqa: E402  (fzcheck serve; needs the 'serve' extra)
+
+cli.add_command(_serve)
+
 
 def main() -> None:
     try:
