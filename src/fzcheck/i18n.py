@@ -21,6 +21,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "hit.plan": {"zh": "计划", "en": "plan"},
     "hit.problem": {"zh": "问题", "en": "problem"},
     "hit.negated": {"zh": "缺失表述", "en": "lacking"},
+    "hit.not_counted": {"zh": "不计入", "en": "not counted"},
     "hit.found": {"zh": "发现", "en": "found"},
     # severity
     "severity.required": {"zh": "必备", "en": "required"},
@@ -40,6 +41,14 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "msg.problem_only": {"zh": "仅在存在的不足中提及，未见本年度已落实", "en": "named only among the shortcomings, not as done"},
     "msg.negated": {"zh": "报告表述为尚未建立或不足，未见已落实", "en": "stated as lacking, not as done"},
     "msg.missing": {"zh": "报告未提及", "en": "not mentioned in the report"},
+    "msg.not_counted": {"zh": "有相关表述但不计为本年度落实：{why}", "en": "mentioned, but not as done in the year: {why}"},
+    # why an element was not credited (the rule set's context.not_deeds add their own reasons)
+    "why.plan": {"zh": "只是计划", "en": "only planned"},
+    "why.problem": {"zh": "只在存在的不足中提及", "en": "only named as a shortcoming"},
+    "why.negated": {"zh": "表述为缺失或不足", "en": "said to be lacking"},
+    "why.lookalike": {"zh": "相似名称，另有所指", "en": "a look-alike name for something else"},
+    "why.title": {"zh": "仅为引用的文件标题", "en": "only a quoted title"},
+    "why.nothing_close": {"zh": "报告未提及，未见相近表述", "en": "nothing close found in the report"},
     "msg.items": {"zh": "{total}项中已落实{done}项", "en": "{done} of {total} items done"},
     "msg.items_missing": {"zh": "；未落实：{names}", "en": "; not done: {names}"},
     "msg.section_found": {"zh": "有单独标题的部分：{heading}", "en": "has a part of its own: {heading}"},

@@ -18,6 +18,9 @@ HIT_DONE = "done"
 HIT_PLAN = "plan"
 HIT_PROBLEM = "problem"
 HIT_NEGATED = "negated"
+# A mention that is not the unit's deed in the year; its Evidence.reason says why
+# (other_body, other_year, name_only, title, heading_only, lookalike, … as the rule set names them).
+HIT_EXCLUDED = "not_counted"
 
 # Item status (per element or per item of a multi-item element).
 ITEM_PASS = "pass"
@@ -123,12 +126,13 @@ class Evidence:
     line: int | None
     section: str
     role: str
-    status: str  # done / plan / problem / negated
+    status: str  # done / plan / problem / negated / not_counted
     location: dict[str, Any] = field(default_factory=dict)
     pos: tuple[int, int] = (0, 0)  # (paragraph, offset) for ordering
+    reason: str = ""  # why a mention does not count (see why_not); empty for done
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "text": self.text,
             "match": self.match,
             "line": self.line,
@@ -137,6 +141,24 @@ class Evidence:
             "status": self.status,
             "location": self.location,
         }
+        if self.reason:
+            out["reason"] = self.reason
+        return out
+
+
+@dataclass
+class WhyNot:
+    """Why an element or item was not credited: the closest mention and the reason it did
+    not count, or reason "nothing_close" with no evidence when nothing close was found."""
+    reason: str
+    evidence: Evidence | None = None
+    text: dict[str, str] = field(default_factory=dict)  # the reason in words, per language
+
+    def to_json(self, lang: str) -> dict[str, Any]:
+        out: dict[str, Any] = {"reason": self.reason, "message": self.text.get(lang) or self.text.get("zh", "")}
+        if self.evidence is not None:
+            out["evidence"] = self.evidence.to_json()
+        return out
 
 
 @dataclass
@@ -148,9 +170,10 @@ class ItemResult:
     found_in: list[str]
     weight: float = 1.0
     collective: bool = False
+    why_not: WhyNot | None = None
 
     def to_json(self, lang: str) -> dict[str, Any]:
-        return {
+        out = {
             "id": self.id,
             "title": self.title.get(lang) or self.title.get("zh", self.id),
             "status": self.status,
@@ -158,6 +181,9 @@ class ItemResult:
             "collective": self.collective,
             "evidence": [e.to_json() for e in self.evidence],
         }
+        if self.why_not is not None:
+            out["why_not"] = self.why_not.to_json(lang)
+        return out
 
 
 @dataclass
@@ -178,6 +204,7 @@ class RuleResult:
     group: str = "element"
     waiver: dict[str, Any] | None = None
     description: str = ""  # what counts, in the report's language (for the printed reports)
+    why_not: WhyNot | None = None  # for a rule that is not pass: the closest mention and why
 
     def to_json(self, lang: str) -> dict[str, Any]:
         out = {
@@ -198,6 +225,8 @@ class RuleResult:
             "fix": self.fix,
             "basis": self.basis,
         }
+        if self.why_not is not None:
+            out["why_not"] = self.why_not.to_json(lang)
         if self.waiver:
             out["waiver"] = self.waiver
         return out

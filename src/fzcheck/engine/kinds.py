@@ -11,9 +11,9 @@ from typing import Callable
 import regex
 
 from fzcheck.i18n import pick, t
-from fzcheck.engine.match import MatchContext, evidence, find_hits, found_in, item_status, to_evidence
-from fzcheck.model import (FAIL, HIT_DONE, ITEM_PASS, NEXT_YEAR, NOT_APPLICABLE, PARTIAL, PASS, Document,
-                           Evidence, ItemResult, RuleResult, short_heading)
+from fzcheck.engine.match import MatchContext, closest, evidence, find_hits, found_in, item_status, to_evidence
+from fzcheck.model import (FAIL, HIT_DONE, ITEM_MISSING, ITEM_PASS, NEXT_YEAR, NOT_APPLICABLE, PARTIAL, PASS,
+                           Document, Evidence, ItemResult, RuleResult, WhyNot, short_heading)
 from fzcheck.engine.outline import iter_sections
 from fzcheck.rules.model import Rule
 from fzcheck.rules.patterns import Group, compile_pattern
@@ -46,34 +46,48 @@ def result(rule: Rule, lang: str, status: str, credit: float, message: str, *, f
     )
 
 
-def _finding_message(status: str, credit: float, lang: str) -> str:
+def why_not(doc: Document, ctx: MatchContext, hits) -> WhyNot:
+    """The closest mention of an element or item that is not credited, and why."""
+    reason, ev = closest(doc, hits)
+    text = ctx.reason_titles.get(reason) or {lang: t(f"why.{reason}", lang) for lang in ("zh", "en")}
+    return WhyNot(reason, ev, text)
+
+
+def _finding_message(status: str, credit: float, lang: str, why: WhyNot | None = None) -> str:
     if status == ITEM_PASS:
         return t("msg.found", lang) if credit >= 1 else t("msg.partial_credit", lang)
+    if status == ITEM_MISSING and why is not None and why.evidence is not None:
+        return t("msg.not_counted", lang, why=pick(why.text, lang))
     return t(f"msg.{status}", lang)
 
 
 @kind("element")
 def element(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResult:
     if not rule.items:
-        hits = [h for m in rule.evidence for h in find_hits(ctx, m)]
+        hits = [h for m in rule.evidence for h in find_hits(ctx, m, judge_deeds=True)]
         status, credit = item_status(hits)
-        return result(rule, lang, status_from_credit(credit), credit, _finding_message(status, credit, lang),
-                      finding=status, ev=evidence(doc, hits), roles=found_in(doc, hits))
+        why = why_not(doc, ctx, hits) if status != ITEM_PASS or credit < 1 else None
+        res = result(rule, lang, status_from_credit(credit), credit, _finding_message(status, credit, lang, why),
+                     finding=status, ev=evidence(doc, hits), roles=found_in(doc, hits))
+        res.why_not = why
+        return res
     # A collective name ("五大程序") credits every item only where it reports work done.
-    collective = [h for m in rule.collective for h in find_hits(ctx, m, collective=True) if h.status == HIT_DONE]
+    collective_all = [h for m in rule.collective for h in find_hits(ctx, m, collective=True, judge_deeds=True)]
+    collective = [h for h in collective_all if h.status == HIT_DONE]
     items: list[ItemResult] = []
     all_hits = list(collective)
     total = sum(i.weight for i in rule.items)
     earned = 0.0
     for item in rule.items:
-        hits = [h for m in item.evidence for h in find_hits(ctx, m)]
+        hits = [h for m in item.evidence for h in find_hits(ctx, m, judge_deeds=True)]
         all_hits.extend(hits)
         status, credit = item_status(hits + collective)
         own_status, _ = item_status(hits)
         by_collective = status == ITEM_PASS and own_status != ITEM_PASS
         earned += item.weight * credit
         items.append(ItemResult(item.id, item.title, status, evidence(doc, hits + collective, limit=2),
-                                found_in(doc, hits + collective), item.weight, by_collective))
+                                found_in(doc, hits + collective), item.weight, by_collective,
+                                why_not(doc, ctx, hits + collective_all) if status != ITEM_PASS else None))
     credit = earned / total if total else 0.0
     done = sum(1 for i in items if i.status == ITEM_PASS)
     message = t("msg.items", lang, total=len(items), done=done)
@@ -83,8 +97,11 @@ def element(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResu
     if missing:
         message += t("msg.items_missing", lang, names="、".join(missing) if lang == "zh" else ", ".join(missing))
     summary = ITEM_PASS if done == len(items) else ("partial" if done else "missing")
-    return result(rule, lang, status_from_credit(credit), credit, message, finding=summary, items=items,
-                  ev=evidence(doc, all_hits, limit=5), roles=found_in(doc, all_hits))
+    res = result(rule, lang, status_from_credit(credit), credit, message, finding=summary, items=items,
+                 ev=evidence(doc, all_hits, limit=5), roles=found_in(doc, all_hits))
+    if done < len(items):
+        res.why_not = why_not(doc, ctx, [h for h in all_hits + collective_all if h.status != HIT_DONE])
+    return res
 
 
 def _heading_evidence(doc: Document, section) -> Evidence:

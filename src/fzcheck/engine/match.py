@@ -6,7 +6,10 @@ A hit is judged by the part it stands in and by its own sentence:
 - in the next-year part: a plan;
 - in the shortcomings part: a problem, unless its clause is concessive
   (虽然聘请了法律顾问，但……) and itself reports work done.
-A mention that lies wholly inside a quoted title (《…》) and masked look-alike names never count.
+A mention that lies wholly inside a quoted title (《…》), a masked look-alike name, and a
+mention the rule set's context.not_deeds describes (another body's work, an earlier year, the
+name of a meeting or document, a topic sentence) never count; an element's judge keeps them
+as not-counted hits with their reason, so that the report can say why nothing was credited.
 """
 from __future__ import annotations
 
@@ -16,9 +19,9 @@ from dataclasses import dataclass
 
 import regex
 
-from fzcheck.model import (HIT_DONE, HIT_NEGATED, HIT_PLAN, HIT_PROBLEM, ITEM_MISSING, ITEM_NEGATED,
-                           ITEM_PASS, ITEM_PLAN_ONLY, ITEM_PROBLEM_ONLY, NEXT_YEAR, SHORTCOMINGS, Document,
-                           Evidence, Sentence)
+from fzcheck.model import (ACHIEVEMENTS, FIRST_RESPONSIBLE, HIT_DONE, HIT_EXCLUDED, HIT_NEGATED, HIT_PLAN,
+                           HIT_PROBLEM, ITEM_MISSING, ITEM_NEGATED, ITEM_PASS, ITEM_PLAN_ONLY, ITEM_PROBLEM_ONLY,
+                           NEXT_YEAR, OTHER, SHORTCOMINGS, Document, Evidence, Sentence)
 from fzcheck.engine.outline import iter_sections
 from fzcheck.perf.cache import literals
 from fzcheck.perf.prefilter import TextIndex, required_literals
@@ -26,7 +29,11 @@ from fzcheck.rules.model import Matcher, RuleSet
 from fzcheck.rules.patterns import Group, SafePattern, compile_pattern, prep_pattern
 
 _TITLE = regex.compile(r"《[^《》]{0,80}》")
-_STATUS_ORDER = {HIT_DONE: 0, HIT_PROBLEM: 1, HIT_PLAN: 2, HIT_NEGATED: 3}
+_STATUS_ORDER = {HIT_DONE: 0, HIT_PROBLEM: 1, HIT_PLAN: 2, HIT_NEGATED: 3, HIT_EXCLUDED: 4}
+# Reasons of mentions the engine itself sets aside (the rule set's not_deeds add their own).
+LOOKALIKE = "lookalike"
+TITLE = "title"
+_FIGURE = regex.compile(r"\d")
 
 
 @dataclass
@@ -37,6 +44,7 @@ class Hit:
     status: str
     credit: float = 1.0
     collective: bool = False
+    reason: str = ""  # for a not-counted hit: why (lookalike, title, or a not_deeds reason)
 
 
 def _clause_pattern(src: str) -> SafePattern:
@@ -70,6 +78,9 @@ class MatchContext:
         self._clause_facts: dict[tuple[str, int, int, int], bool] = {}
         self._units: dict[str, list[list[int]]] = {}
         self._text_index: TextIndex | None = None
+        self.not_deeds = [(nd.reason, nd.where, nd.patterns.compiled(self.year)) for nd in ctx.not_deeds]
+        self.reason_titles = {nd.reason: nd.title for nd in ctx.not_deeds}
+        self._deed_cache: dict[tuple[int, int], object] = {}
 
     # -- facts about sentences ---------------------------------------------------
     def is_plan(self, i: int) -> bool:
@@ -119,6 +130,42 @@ class MatchContext:
 
     def is_concessive(self, i: int, start: int, end: int) -> bool:
         return self._clause_says("concessive", self._concessive, i, start, end)
+
+    def not_deed(self, i: int, start: int, end: int, allow: tuple[str, ...] = ()) -> str:
+        """The reason the mention [start, end) of sentence i is not the unit's deed in the
+        year (the first of context.not_deeds that applies), or "" when none applies."""
+        text = self.doc.sentences[i].text
+        for k, (reason, where, pat) in enumerate(self.not_deeds):
+            if pat is None or reason in allow:
+                continue
+            if where == "after":
+                hit = pat.match(text, end) is not None
+            elif where == "alone":  # the sentence matches and nothing stands under it
+                nxt = i + 1
+                sentences = self.doc.sentences
+                hit = ((nxt >= len(sentences) or sentences[nxt].is_heading)
+                       and self._sentence_says(k, pat, i))
+            elif where == "clause":
+                hit = self._clause_says(f"not_deed{k}", pat, i, start, end)
+            else:
+                key = (k, i)
+                if where == "sentence":
+                    hit = self._sentence_says(k, pat, i)
+                else:
+                    spans = self._deed_cache.get(key)
+                    if spans is None:
+                        spans = self._deed_cache[key] = [m.span() for m in pat.finditer(text)]
+                    hit = _within((start, end), spans)  # type: ignore[arg-type]
+            if hit:
+                return reason
+        return ""
+
+    def _sentence_says(self, k: int, pat, i: int) -> bool:
+        key = (k, -1 - i)
+        found = self._deed_cache.get(key)
+        if found is None:
+            found = self._deed_cache[key] = bool(pat.search(self.doc.sentences[i].text))
+        return bool(found)
 
     # -- keyword prefilter ---------------------------------------------------------
     def candidates(self, group: Group) -> list[int] | None:
@@ -225,7 +272,10 @@ def _spans(ctx: MatchContext, group: Group, text: str) -> list[tuple[int, int]]:
     return [m.span() for m in pat.finditer(text)] if pat is not None else []
 
 
-def find_hits(ctx: MatchContext, m: Matcher, collective: bool = False) -> list[Hit]:
+def find_hits(ctx: MatchContext, m: Matcher, collective: bool = False, judge_deeds: bool = False) -> list[Hit]:
+    """Hits of a matcher. With judge_deeds (an element's evidence), mentions that are not
+    the unit's deed (look-alikes, quoted titles, context.not_deeds) come back as
+    not-counted hits with their reason; without it (counts, absences) they are dropped."""
     # Sentences without any literal the anchors need cannot match: skip them (same hits).
     cand = ctx.candidates(m.any)
     if cand == []:
@@ -244,7 +294,7 @@ def find_hits(ctx: MatchContext, m: Matcher, collective: bool = False) -> list[H
         keep = set(cand)
         units = [u for u in ctx.units(m.unit) if not keep.isdisjoint(u)]
     for unit in units:
-        found: list[tuple[int, int, int]] = []
+        found: list[tuple[int, int, int, str]] = []
         for i in unit:
             if keep is not None and i not in keep:
                 continue
@@ -263,9 +313,14 @@ def find_hits(ctx: MatchContext, m: Matcher, collective: bool = False) -> list[H
                 overlaps, within = (lambda sp: _overlaps(sp, masks)), (lambda sp: _within(sp, titles))
             for mt in matches:
                 span = mt.span()
-                if span[0] == span[1] or overlaps(span) or within(span):
+                if span[0] == span[1]:
                     continue
-                found.append((i, span[0], span[1]))
+                reason = LOOKALIKE if overlaps(span) else TITLE if within(span) else ""
+                if reason and not judge_deeds:
+                    continue
+                if not reason and judge_deeds and ctx.not_deeds:
+                    reason = ctx.not_deed(i, span[0], span[1], m.allow)
+                found.append((i, span[0], span[1], reason))
         if not found:
             continue
         if m.all or m.none:
@@ -274,7 +329,10 @@ def find_hits(ctx: MatchContext, m: Matcher, collective: bool = False) -> list[H
                 continue
             if m.none and m.none.compiled(ctx.year).search(text) is not None:
                 continue
-        for i, a, b in found:
+        for i, a, b, reason in found:
+            if reason:
+                hits.append(Hit(i, a, b, HIT_EXCLUDED, 0.0, collective, reason))
+                continue
             status = ctx.judge(i, a, b, m)
             if status is not None:
                 hits.append(Hit(i, a, b, status, m.credit, collective))
@@ -297,17 +355,28 @@ def item_status(hits: list[Hit]) -> tuple[str, float]:
 
 
 def found_in(doc: Document, hits: list[Hit]) -> list[str]:
-    roles = {doc.sentences[h.sentence].role for h in hits}
+    roles = {doc.sentences[h.sentence].role for h in hits if h.status != HIT_EXCLUDED}
     from fzcheck.model import ROLES
 
     return [r for r in ROLES if r in roles]
 
 
+_DEED_ROLES = (ACHIEVEMENTS, FIRST_RESPONSIBLE, OTHER)
+
+
+def _rank(doc: Document, h: Hit) -> tuple:
+    """Best evidence first: done before the rest; then the unit's concrete deed in a part
+    that reports the year (not the preamble's summary), a sentence with figures, a sentence
+    rather than a heading; then the order of the report."""
+    s = doc.sentences[h.sentence]
+    return (_STATUS_ORDER.get(h.status, 9), s.role not in _DEED_ROLES, not _FIGURE.search(s.text),
+            s.is_heading, h.sentence, h.start)
+
+
 def evidence(doc: Document, hits: list[Hit], limit: int = 3) -> list[Evidence]:
-    """The hits worth showing: done ones first, else the best of the rest."""
-    sentences = doc.sentences
-    ordered = sorted(hits, key=lambda h: (_STATUS_ORDER.get(h.status, 9), sentences[h.sentence].is_heading,
-                                          h.sentence, h.start))
+    """The hits worth showing, best first: done ones, else the best of the mentions that
+    do not count (never the not-counted ones: why_not names the closest of those)."""
+    ordered = sorted((h for h in hits if h.status != HIT_EXCLUDED), key=lambda h: _rank(doc, h))
     shown: list[Evidence] = []
     seen: set[int] = set()
     for h in ordered:
@@ -330,4 +399,23 @@ def to_evidence(doc: Document, h: Hit) -> Evidence:
         text = ("…" if left else "") + text[left:left + 110] + ("…" if left + 110 < len(s.text) else "")
     return Evidence(text=text, match=s.text[h.start:h.end], line=location.get("line"),
                     section=s.section.path(), role=s.role, status=h.status, location=location,
-                    pos=(s.para, s.start + h.start))
+                    pos=(s.para, s.start + h.start), reason=_hit_reason(h))
+
+
+_REASON_OF_STATUS = {HIT_PLAN: "plan", HIT_PROBLEM: "problem", HIT_NEGATED: "negated"}
+
+
+def _hit_reason(h: Hit) -> str:
+    return h.reason or _REASON_OF_STATUS.get(h.status, "")
+
+
+def closest(doc: Document, hits: list[Hit]) -> tuple[str, Evidence | None]:
+    """The mention closest to counting and why it did not, for an element or item that is
+    not credited: ("nothing_close", None) when nothing was found. A plan, a shortcoming or
+    a lacking clause comes before a mention set aside (another body's, another year's,
+    a name …), and within each the order of the report."""
+    rest = [h for h in hits if h.status != HIT_DONE]
+    if not rest:
+        return "nothing_close", None
+    best = min(rest, key=lambda h: (_STATUS_ORDER.get(h.status, 9), h.sentence, h.start))
+    return _hit_reason(best), to_evidence(doc, best)

@@ -23,6 +23,7 @@ class Matcher:
     plan: bool = True
     lacking: bool = True
     credit: float = 1.0
+    allow: tuple[str, ...] = ()  # reasons of context.not_deeds that do not apply to this matcher
 
 
 @dataclass
@@ -62,6 +63,22 @@ class RoleConfig:
     next_year_start: Group
 
 
+NOT_DEED_PLACES = ("span", "clause", "sentence", "after", "alone")
+
+
+@dataclass
+class NotDeed:
+    """A kind of mention that is not the unit's deed in the year (context.not_deeds):
+    where the patterns look (the hit lies inside a match: span; the hit's clause or
+    sentence matches: clause, sentence; the text right after the hit starts with a
+    match: after; the sentence matches and nothing stands under it before the next
+    heading: alone) and the reason a reviewer gives."""
+    reason: str
+    title: dict[str, str]
+    where: str
+    patterns: Group
+
+
 @dataclass
 class Context:
     done_roles: tuple[str, ...]
@@ -69,6 +86,7 @@ class Context:
     lacking: Group
     concessive: Group
     clause_split: str
+    not_deeds: list[NotDeed] = field(default_factory=list)
 
 
 @dataclass
@@ -172,6 +190,7 @@ def _matcher(raw: dict[str, Any], label: str = "") -> Matcher:
         plan=raw.get("plan", True),
         lacking=raw.get("lacking", True),
         credit=float(raw.get("credit", 1.0)),
+        allow=tuple(as_list(raw.get("allow"))),
     )
 
 
@@ -224,6 +243,9 @@ def build(data: dict[str, Any], path: str) -> RuleSet:
             lacking=Group(ctx.get("lacking", []), "context.lacking"),
             concessive=Group(ctx.get("concessive", []), "context.concessive"),
             clause_split=ctx.get("clause_split", r"[,;:，；：]"),
+            not_deeds=[NotDeed(nd["reason"], _text(nd.get("title"), nd["reason"]), nd.get("where", "span"),
+                               Group(as_list(nd["patterns"]), f"context.not_deeds.{nd['reason']}"))
+                       for nd in ctx.get("not_deeds", [])],
         ),
         rules=[_rule(r) for r in data.get("rules", [])],
         path=path,

@@ -32,6 +32,9 @@ def prep_pattern(src: str, year: int | None) -> str:
         text = text.replace("${year}", str(year) if year else _NEVER)
         text = text.replace("${next_year}", str(year + 1) if year else _NEVER)
         text = text.replace("${prev_year}", str(year - 1) if year else _NEVER)
+        # any of the fifteen years before the report's year
+        text = text.replace("${earlier_year}", "(?:" + "|".join(str(y) for y in range(year - 15, year)) + ")"
+                            if year else _NEVER)
     return text
 
 
