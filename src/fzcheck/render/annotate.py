@@ -42,7 +42,7 @@ from fzcheck.model import (ACHIEVEMENTS, FAIL, NOT_APPLICABLE, PASS, WAIVED, Doc
 
 DEFAULT_AUTHOR = "fzcheck"
 SUFFIX = ".reviewed.docx"
-_NOT_DONE = ("plan", "problem", "negated")
+_NOT_DONE = ("plan", "problem", "negated", "not_counted")
 _ROLE_OF_RULE = {"first-responsible-duty": "first_responsible"}
 
 
@@ -135,6 +135,8 @@ def _offset_maps(raw: RawDocument, paragraphs) -> list[tuple[int, list[int]]] | 
 def plan_notes(doc: Document, result: DocumentResult, ruleset, lang: str) -> list[Note]:
     """The comments: the title's first, then in document order."""
     places = _Places(doc)
+    context = getattr(ruleset, "context", None)
+    places.reason_titles = {nd.reason: nd.title for nd in getattr(context, "not_deeds", None) or []}
     notes: dict[Any, Note] = {}
 
     current = [""]  # the rule being noted: one comment per rule on what needs work
@@ -197,7 +199,7 @@ def _element(r, rule, name, details, places, note, credit, lang) -> None:
         note(places.sentence(done[0]) or places.title()).add(
             t("ann.weak", lang, name=name, message=r.message), *details[:1])
         return
-    reason = _reason(r)
+    reason = _reason(r, lang)
     if _not_credited(r, reason, name, details, places, note, lang):
         return
     home = places.home(rule, r)
@@ -217,7 +219,7 @@ def _items(r, rule, name, details, places, note, credit, lang) -> None:
                 key = "ann.credited_collective" if item.collective else "ann.credited"
                 credit(places.sentence(done[0]) or places.title()).add(t(key, lang, name=iname))
             continue
-        if not _not_credited(item, _reason(item), iname, details[:1], places, note, lang):
+        if not _not_credited(item, _reason(item, lang), iname, details[:1], places, note, lang):
             missing.append(pick(item.title, lang) or item.id)
     if missing:
         sep = "、" if lang == "zh" else ", "
@@ -236,26 +238,21 @@ def _not_credited(obj, reason, name, details, places, note, lang) -> bool:
     if not shown:
         return False
     for i, ev in enumerate(shown[:3]):
-        why = why_text if (why_text and i == 0) else t("ann.why." + ev.status, lang)
+        why = why_text if (why_text and i == 0 and why_ev is not None) else places.why(ev, lang)
         note(places.sentence(ev)).add(t("ann.not_credited", lang, name=name, why=why), *details[:1])
     return True
 
 
-def _reason(obj) -> tuple[str | None, Evidence | None]:
-    """A result's own "why not credited" (closest mention + why), when the engine gives one."""
-    for attr in ("reason", "not_credited", "why_not", "uncredited"):
-        value = getattr(obj, attr, None)
-        if not value:
-            continue
-        if isinstance(value, str):
-            return value, None
-        get = value.get if isinstance(value, dict) else (lambda k, v=value: getattr(v, k, None))
-        why = get("why") or get("text") or get("message") or get("reason")
-        ev = get("evidence") or get("mention")
-        if isinstance(ev, list):
-            ev = ev[0] if ev else None
-        return (str(why) if why else None), (ev if isinstance(ev, Evidence) else None)
-    return None, None
+def _reason(obj, lang: str) -> tuple[str | None, Evidence | None]:
+    """A result's own "why not credited" (model.WhyNot: the closest mention and why), when the
+    engine gives one."""
+    value = getattr(obj, "why_not", None)
+    if value is None:
+        return None, None
+    text = getattr(value, "text", None)
+    why = pick(text, lang) if isinstance(text, dict) else (str(text) if text else None)
+    ev = getattr(value, "evidence", None)
+    return why or None, (ev if isinstance(ev, Evidence) else None)
 
 
 def _name(r, lang: str) -> str:
@@ -324,6 +321,19 @@ class _Places:
 
     def title(self) -> tuple[int, int, int] | None:
         return self._title
+
+    def why(self, ev: Evidence, lang: str) -> str:
+        """Why this mention does not count, in words: the rule set's reason title, the
+        engine's words for its reason, else the words for the mention's status."""
+        code = getattr(ev, "reason", "") or ev.status
+        titles = getattr(self, "reason_titles", {})
+        if code in titles:
+            return pick(titles[code], lang)
+        for key in (f"why.{code}", f"ann.why.{code}"):
+            text = t(key, lang)
+            if text != key:
+                return text
+        return code
 
     def heading(self, section) -> tuple[int, int, int] | None:
         for s in self.doc.sentences:
