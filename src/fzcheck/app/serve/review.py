@@ -17,7 +17,7 @@ import yaml
 from fzcheck.app.serve.work import decode
 
 STATUS_ORDER = {"fail": 0, "partial": 1, "pass": 2, "waived": 3, "not_applicable": 4}
-HIT_ORDER = {"negated": 0, "problem": 1, "found": 2, "plan": 3, "done": 4}
+HIT_ORDER = {"negated": 0, "problem": 1, "found": 2, "not_counted": 3, "plan": 4, "done": 5}
 
 
 def as_waivers(reviews: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -91,7 +91,7 @@ def _why(r: dict[str, Any]) -> str:
         if isinstance(v, str) and v:
             return v
         if isinstance(v, dict):
-            text = v.get("text") or v.get("reason") or v.get("message")
+            text = v.get("message") or v.get("text")
             if text:
                 return str(text)
     return ""
@@ -153,11 +153,13 @@ def page_model(data: dict[str, Any], d, reviews: dict[str, dict[str, Any]], lang
             item = next((i for i in original[m["rule"]]["items"] if i["id"] == m["item"]), None) if m["item"] else None
             if m["status"] == "done":
                 words = t("hit.done")
+            elif m.get("reason") and t("why." + m["reason"]) != "why." + m["reason"]:
+                words = t("note.not_counted", what=t("why." + m["reason"]))
             else:
                 words = t("note.not_counted", what=t("hit." + m["status"]))
             notes_by_para.setdefault(p, []).append({
                 "rule": r, "item": (item.get("title") or item["id"]) if item else "", "hit": m["status"],
-                "words": words, "why": r["why"] if m["status"] != "done" else "",
+                "words": words, "why": _why(item) if item else (r["why"] if m["status"] != "done" else ""),
                 "cls": "note-done" if m["status"] == "done" else f"note-{m['status']}"})
     for r in rules:  # nothing found: at the heading of the part where it belongs
         o = original[r["id"]]

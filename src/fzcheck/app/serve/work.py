@@ -73,14 +73,20 @@ def annotated_docx(path: str, rules: str | None, lang: str, max_bytes: int, prof
 
 def encode(result, lang: str) -> dict[str, Any]:
     out = result.to_json(lang)
+
+    def places(obj, js) -> None:
+        for ev, ej in zip(obj.evidence, js["evidence"]):
+            ej["pos"] = list(ev.pos)
+        why = getattr(obj, "why_not", None)
+        if why is not None and getattr(why, "evidence", None) is not None and "evidence" in (js.get("why_not") or {}):
+            js["why_not"]["evidence"]["pos"] = list(why.evidence.pos)
+
     for r, rj in zip(result.results, out["results"]):
         rj["description"] = r.description
-        for ev, ej in zip(r.evidence, rj["evidence"]):
-            ej["pos"] = list(ev.pos)
+        places(r, rj)
         for it, ij in zip(r.items, rj["items"]):
             ij["weight"] = it.weight
-            for ev, ej in zip(it.evidence, ij["evidence"]):
-                ej["pos"] = list(ev.pos)
+            places(it, ij)
     return out
 
 
@@ -106,6 +112,19 @@ def _evidence(items: list[dict[str, Any]]):
             for e in items]
 
 
+def _why_not(data: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The "why not credited" of a stored result, as the model has it (when it has one)."""
+    why = data.get("why_not")
+    if not why:
+        return {}
+    try:
+        from fzcheck.model import WhyNot
+    except ImportError:  # an engine without it
+        return {}
+    ev = _evidence([why["evidence"]])[0] if why.get("evidence") else None
+    return {"why_not": WhyNot(why.get("reason") or "", ev, {lang: why.get("message") or ""})}
+
+
 def decode(data: dict[str, Any], lang: str):
     """The DocumentResult a stored result was made from (what the renderers need)."""
     from fzcheck.model import DocumentResult, ItemResult, RuleResult
@@ -113,9 +132,11 @@ def decode(data: dict[str, Any], lang: str):
     results = []
     for r in data["results"]:
         items = [_build(ItemResult, i, title=_title(i, lang) or {lang: i.get("title") or i["id"]},
-                        evidence=_evidence(i.get("evidence") or [])) for i in r.get("items") or []]
+                        evidence=_evidence(i.get("evidence") or []), **_why_not(i, lang))
+                 for i in r.get("items") or []]
         results.append(_build(RuleResult, r, title=_title(r, lang), items=items,
-                              evidence=_evidence(r.get("evidence") or []), description=r.get("description") or ""))
+                              evidence=_evidence(r.get("evidence") or []), description=r.get("description") or "",
+                              **_why_not(r, lang)))
     return _build(DocumentResult, data, results=results)
 
 
@@ -170,8 +191,12 @@ def view_of(doc, result, ruleset) -> dict[str, Any]:
                    "loc": _place(p.locations[0][1]) if p.locations else ""} for i, p in enumerate(doc.paragraphs)]
     marks = []
     for r in result.results:
-        groups = [(None, r.evidence)] + [(it.id, it.evidence) for it in r.items]
-        for item, evs in groups:
+        groups = [(None, r)] + [(it.id, it) for it in r.items]
+        for item, obj in groups:
+            evs = list(obj.evidence)
+            why = getattr(obj, "why_not", None)
+            if why is not None and getattr(why, "evidence", None) is not None and why.evidence not in evs:
+                evs.append(why.evidence)  # the closest mention that did not count
             for ev in evs:
                 p, off = ev.pos
                 if not 0 <= p < len(doc.paragraphs):
@@ -179,6 +204,7 @@ def view_of(doc, result, ruleset) -> dict[str, Any]:
                 s = _sentence_at(doc, p, off)
                 s0, s1 = (s.start, s.start + len(s.text)) if s else (off, off + len(ev.match))
                 marks.append({"p": p, "s0": s0, "s1": s1, "m0": off, "m1": off + len(ev.match),
-                              "rule": r.id, "item": item, "status": ev.status})
+                              "rule": r.id, "item": item, "status": ev.status,
+                              "reason": getattr(ev, "reason", "") or ""})
     anchors = {r.id: _anchor(doc, ruleset.find_rule(r.id), ruleset, headings) for r in result.results}
     return {"paragraphs": paragraphs, "marks": marks, "anchors": anchors}
