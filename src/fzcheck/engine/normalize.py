@@ -62,6 +62,15 @@ def _patterns() -> tuple[list[regex.Pattern], list[regex.Pattern]]:
 
 
 @functools.lru_cache(maxsize=1)
+def _label_line() -> regex.Pattern | None:
+    """A line that is only the label of page metadata (索引号, 主题分类 …) whose value stands
+    on the next line: both are page furniture (noise.yaml label_lines)."""
+    text = resources.files("fzcheck").joinpath("data/noise.yaml").read_text(encoding="utf-8")
+    labels = yaml_data(text).get("label_lines") or []
+    return compile_regex("|".join(f"(?:{p})" for p in labels)) if labels else None
+
+
+@functools.lru_cache(maxsize=1)
 def _converter() -> Callable[[str], str]:
     import opencc
 
@@ -199,13 +208,27 @@ def _noise_search() -> tuple[regex.Pattern | None, list[regex.Pattern]]:
     return compile_regex("|".join(f"(?:{p.pattern})" for p in joinable)), rest
 
 
+_LABEL_VALUE_MAX = 60  # a metadata label or value is a short line
+
+
 def normalize_document(raw: RawDocument) -> tuple[list[Paragraph], list[str]]:
     """Normalize every paragraph; return the paragraphs rules see and the noise lines."""
     kept: list[Paragraph] = []
     noise_lines: list[str] = list(raw.noise)
+    label = _label_line()
+    value_next = False  # the line after a metadata label is its value
     for par in raw.paragraphs:
         text, src = _normalize(par.text)
         if not text:
+            continue
+        if value_next and len(text) <= _LABEL_VALUE_MAX:
+            value_next = False
+            noise_lines.append(text)
+            continue
+        value_next = False
+        if label is not None and len(text) <= _LABEL_VALUE_MAX and label.fullmatch(text):
+            value_next = True
+            noise_lines.append(text)
             continue
         if is_noise(text):
             noise_lines.append(text)
