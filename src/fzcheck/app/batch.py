@@ -15,22 +15,23 @@ import traceback
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
+from fzcheck.engine.check import check_path
 from fzcheck.errors import FzError, RuleSetError
-
-# A worker's answer for one file: ("ok", DocumentResult), ("error", message),
-# ("internal", message, traceback) or ("ruleset", message, path).
-Outcome = tuple
+from fzcheck.model import DocumentResult
 
 
 @dataclass
 class FileOutcome:
+    """What checking one file gave, the same whether it was checked here or on a worker."""
+
     path: str
-    result: Any = None  # DocumentResult when the file was checked (None when only its encoding was kept)
-    error: str | None = None  # one line for the user when it was not
+    result: DocumentResult | None = None  # None when the file could not be checked, or only its encoding was kept
+    error: str | None = None  # one line for the user when it was not checked
     internal: bool = False  # the error is a bug, not the file's fault
     trace: str = ""
     passed: bool = False  # the document passes the gate
-    encoded: str | bytes | None = None  # the document as encode() wrote it (on the worker)
+    encoded: bytes | None = None  # the document as encode() wrote it (where it was checked)
+    ruleset_error: tuple[str, str | None] | None = None  # (message, where): stops the batch
 
 
 def cpu_count() -> int:
@@ -56,33 +57,26 @@ def parse_jobs(value: str | int | None) -> int:
     return n or cpu_count()
 
 
-def _check_one(path: str, ruleset, options, encode: Callable[[Any], str] | None = None) -> Outcome:
-    from fzcheck.engine.check import check_path
-
+def _check_one(path: str, ruleset, options, encode: Callable[[DocumentResult], bytes] | None = None,
+               worker: bool = False) -> FileOutcome:
+    """Check one file. An error of the rule set raises here, and on a worker comes back as
+    ``ruleset_error`` for the parent to raise; FZCHECK_DEBUG lets a bug raise in this process."""
     try:
         result = check_path(path, ruleset, options)
-        if encode is not None:
-            return ("encoded", result.passed, encode(result))
-        return ("ok", result)
     except RuleSetError as exc:
-        return ("ruleset", exc.message, exc.path)
+        if not worker:
+            raise
+        return FileOutcome(path, error=exc.message, ruleset_error=(exc.message, exc.path))
     except FzError as exc:
-        return ("error", exc.message)
+        return FileOutcome(path, error=exc.message)
     except Exception as exc:  # a bug must not lose the rest of the batch
-        return ("internal", f"internal error: {exc.__class__.__name__}: {exc}", traceback.format_exc())
-
-
-def _to_outcome(path: str, raw: Outcome) -> FileOutcome:
-    kind = raw[0]
-    if kind == "ok":
-        return FileOutcome(path, result=raw[1], passed=raw[1].passed)
-    if kind == "encoded":
-        return FileOutcome(path, passed=raw[1], encoded=raw[2])
-    if kind == "ruleset":
-        raise RuleSetError(raw[1], raw[2])
-    if kind == "internal":
-        return FileOutcome(path, error=raw[1], internal=True, trace=raw[2])
-    return FileOutcome(path, error=raw[1])
+        if not worker and os.environ.get("FZCHECK_DEBUG"):
+            raise
+        return FileOutcome(path, error=f"internal error: {exc.__class__.__name__}: {exc}", internal=True,
+                           trace=traceback.format_exc())
+    if encode is not None:
+        return FileOutcome(path, passed=result.passed, encoded=encode(result))
+    return FileOutcome(path, result=result, passed=result.passed)
 
 
 # -- the worker side ---------------------------------------------------------------
@@ -106,13 +100,13 @@ def _init_worker(ruleset, options, encode) -> None:
     _STATE["encode"] = encode
 
 
-def _work(chunk: list[str]) -> list[Outcome]:
+def _work(chunk: list[str]) -> list[FileOutcome]:
     ruleset, options, encode = _STATE["ruleset"], _STATE["options"], _STATE["encode"]
     out = []
     for path in chunk:
-        raw = _check_one(path, ruleset, options, encode)
-        out.append(raw)
-        if raw[0] == "ruleset":
+        done = _check_one(path, ruleset, options, encode, worker=True)
+        out.append(done)
+        if done.ruleset_error:
             break  # the batch stops here anyway
     return out
 
@@ -139,28 +133,11 @@ def check_files(paths: list[str], ruleset, options, jobs: int = 1,
     computed and only the encoding comes back (``outcome.encoded``, ``outcome.passed``):
     the parent then neither rebuilds nor keeps the result objects."""
     jobs = max(1, min(jobs, len(paths)))
-    debug = bool(os.environ.get("FZCHECK_DEBUG"))
-    if jobs == 1 or debug:  # FZCHECK_DEBUG: in this process, so that a bug raises with its traceback
-        from fzcheck.engine.check import check_path
-
+    if jobs == 1 or os.environ.get("FZCHECK_DEBUG"):  # in this process: a bug raises with its traceback
         if len(paths) > 1:
             _quiet_gc()
         for path in paths:
-            try:
-                result = check_path(path, ruleset, options)
-                if encode is not None:
-                    yield FileOutcome(path, passed=result.passed, encoded=encode(result))
-                else:
-                    yield FileOutcome(path, result=result, passed=result.passed)
-            except RuleSetError:
-                raise
-            except FzError as exc:
-                yield FileOutcome(path, error=exc.message)
-            except Exception as exc:
-                if debug:
-                    raise
-                yield FileOutcome(path, error=f"internal error: {exc.__class__.__name__}: {exc}", internal=True,
-                                  trace=traceback.format_exc())
+            yield _check_one(path, ruleset, options, encode)
             if progress:
                 progress(1)
         return
@@ -185,8 +162,10 @@ def _pooled(paths: list[str], ruleset, options, jobs: int, progress: Callable[[i
     pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(ruleset, options, encode))
     try:
         for chunk, answers in zip(chunks, pool.imap(_work, chunks)):
-            for path, raw in zip(chunk, answers):
-                yield _to_outcome(path, raw)
+            for done in answers:
+                if done.ruleset_error:
+                    raise RuleSetError(*done.ruleset_error)
+                yield done
             if progress:
                 progress(len(chunk))
         pool.close()

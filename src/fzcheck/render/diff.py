@@ -2,10 +2,9 @@
 Markdown. Register another format in ``FORMATS``."""
 from __future__ import annotations
 
-import json
-
 from fzcheck.engine.diff import Diff, RuleChange
 from fzcheck.i18n import pick, t
+from fzcheck.render.jsonfmt import dumps
 from fzcheck.render.markdown import esc
 
 
@@ -87,6 +86,8 @@ def render_markdown(diff: Diff, lang: str = "zh") -> str:
     return "\n".join(lines) + "\n"
 
 
-FORMATS = {"text": render_text, "json": lambda d, lang="zh": json.dumps(to_dict(d, lang), ensure_ascii=False,
-                                                                        indent=2) + "\n",
-           "markdown": render_markdown}
+def render_json(diff: Diff, lang: str = "zh") -> str:
+    return dumps(to_dict(diff, lang)) + "\n"
+
+
+FORMATS = {"text": render_text, "json": render_json, "markdown": render_markdown}

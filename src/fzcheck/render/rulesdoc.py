@@ -2,10 +2,10 @@
 (so a custom rule set documents its own rules), as text, JSON or Markdown."""
 from __future__ import annotations
 
-import json
 
 from fzcheck.i18n import pick, t
 from fzcheck.rules.model import Rule, RuleSet
+from fzcheck.render.jsonfmt import dumps
 
 
 def rule_dict(rule: Rule, lang: str = "zh") -> dict:
@@ -33,11 +33,11 @@ def ruleset_dict(ruleset: RuleSet, lang: str = "zh") -> dict:
 
 
 def explain_json(rule: Rule, lang: str = "zh") -> str:
-    return json.dumps(rule_dict(rule, lang), ensure_ascii=False, indent=2)
+    return dumps(rule_dict(rule, lang))
 
 
 def list_json(ruleset: RuleSet, lang: str = "zh") -> str:
-    return json.dumps(ruleset_dict(ruleset, lang), ensure_ascii=False, indent=2)
+    return dumps(ruleset_dict(ruleset, lang))
 
 
 def _md(text: str) -> str:

@@ -1,7 +1,6 @@
 """SARIF 2.1.0 for code-scanning systems: one result per rule that fails or is partial."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from urllib.parse import quote
 
@@ -9,6 +8,7 @@ from fzcheck.i18n import pick, t
 from fzcheck.model import FAIL, PARTIAL, DocumentResult, RuleResult
 from fzcheck.render import Report
 from fzcheck.render.common import basis_text, first_line, relative_uri, title_of
+from fzcheck.render.jsonfmt import dumps
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"required": "error", "recommended": "warning", "info": "note"}
@@ -101,4 +101,4 @@ def to_dict(report: Report, lang: str = "zh") -> dict:
 
 
 def render(report: Report, lang: str = "zh", color: bool = False) -> str:
-    return json.dumps(to_dict(report, lang), ensure_ascii=False, indent=2) + "\n"
+    return dumps(to_dict(report, lang)) + "\n"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -15,6 +14,7 @@ from fzcheck.i18n import pick, t
 from fzcheck.model import FAIL, NOT_APPLICABLE, PARTIAL, PASS, WAIVED, DocumentResult, RuleResult
 from fzcheck.render import Report
 from fzcheck.render.common import GROUP_ORDER, doc_title, gate_text, group_name
+from fzcheck.render.jsonfmt import dumps
 
 MARK = {PASS: "✔", PARTIAL: "◐", FAIL: "✘", NOT_APPLICABLE: "–", WAIVED: "≈"}
 STYLE = {PASS: "green", PARTIAL: "yellow", FAIL: "red", NOT_APPLICABLE: "bright_black", WAIVED: "cyan"}
@@ -89,7 +89,7 @@ def to_dict(report: Report, lang: str = "zh") -> dict:
 
 
 def render_json(report: Report, lang: str = "zh", color: bool = False) -> str:
-    return json.dumps(to_dict(report, lang), ensure_ascii=False, indent=2) + "\n"
+    return dumps(to_dict(report, lang)) + "\n"
 
 
 # --- CSV -------------------------------------------------------------------------------------------------
