@@ -141,12 +141,8 @@ def page_model(data: dict[str, Any], d, reviews: dict[str, dict[str, Any]], lang
         marks_by_para.setdefault(m["p"], []).append(m)
     notes_by_para: dict[int, list[dict[str, Any]]] = {}
     for p, marks in marks_by_para.items():
-        seen = set()
+        grouped: dict[tuple[str, str], dict[str, Any]] = {}  # (rule, words) -> one note naming its items
         for m in sorted(marks, key=lambda m: (m["s0"], m["rule"])):
-            key = (m["rule"], m["item"])
-            if key in seen:
-                continue
-            seen.add(key)
             r = by_id.get(m["rule"])
             if r is None:
                 continue
@@ -157,10 +153,23 @@ def page_model(data: dict[str, Any], d, reviews: dict[str, dict[str, Any]], lang
                 words = t("note.not_counted", what=t("why." + m["reason"]))
             else:
                 words = t("note.not_counted", what=t("hit." + m["status"]))
-            notes_by_para.setdefault(p, []).append({
-                "rule": r, "item": (item.get("title") or item["id"]) if item else "", "hit": m["status"],
-                "words": words, "why": _why(item) if item else (r["why"] if m["status"] != "done" else ""),
-                "cls": "note-done" if m["status"] == "done" else f"note-{m['status']}"})
+            why = (_why(item) if item else r["why"]) if m["status"] != "done" else ""
+            if why and why in words:
+                why = ""
+            note = grouped.get((m["rule"], words))
+            if note is None:
+                note = grouped[(m["rule"], words)] = {
+                    "rule": r, "items": [], "hit": m["status"], "words": words, "why": why,
+                    "cls": "note-done" if m["status"] == "done" else f"note-{m['status']}"}
+                notes_by_para.setdefault(p, []).append(note)
+            if item:
+                title = item.get("title") or item["id"]
+                if title not in note["items"]:
+                    note["items"].append(title)
+            elif why and not note["why"]:
+                note["why"] = why
+        for note in notes_by_para.get(p, []):
+            note["item"] = "、".join(note["items"]) if lang == "zh" else ", ".join(note["items"])
     for r in rules:  # nothing found: at the heading of the part where it belongs
         o = original[r["id"]]
         if r["status"] in ("fail", "partial") and not o["evidence"] and not any(i["evidence"] for i in o["items"]):

@@ -141,7 +141,7 @@ class Guard:
                 hs = list(message.get("headers", []))
                 have = {k.lower() for k, _ in hs}
                 extra = [(b"content-security-policy", PAGE_CSP.encode()), (b"x-content-type-options", b"nosniff"),
-                         (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"),
+                         (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY"),
                          (b"cross-origin-opener-policy", b"same-origin")]
                 if not scope["path"].startswith("/static/"):
                     extra.append((b"cache-control", b"no-store"))
@@ -170,9 +170,8 @@ class Guard:
                 return await PlainTextResponse(translate("token_needed", lang), 401)(scope, receive, send_secured)
         if scope["method"] not in ("GET", "HEAD", "OPTIONS"):
             origin = headers.get("origin")
-            if origin and origin != "null" and urlsplit(origin).netloc.lower() != host.lower():
-                return await PlainTextResponse("cross-origin request refused", 403)(scope, receive, send_secured)
-            if origin == "null":
+            # (the pages send their referrer to their own origin only, so a form of ours has an Origin)
+            if origin and (origin == "null" or urlsplit(origin).netloc.lower() != host.lower()):
                 return await PlainTextResponse("cross-origin request refused", 403)(scope, receive, send_secured)
         length = headers.get("content-length")
         if length and length.isdigit() and int(length) > self.max_body:
@@ -455,6 +454,7 @@ def create_app(data_dir: str | os.PathLike[str], token: str | None = None, host:
 
     routes = [
         Route("/", index),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
         Route("/api/batches", create_batch, methods=["POST"]),
         Route("/api/b/{batch}", progress),
         Route("/api/b/{batch}", delete_batch, methods=["DELETE"], name="delete_api"),
