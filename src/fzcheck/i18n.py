@@ -41,6 +41,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "msg.problem_only": {"zh": "仅在存在的不足中提及，未见本年度已落实", "en": "named only among the shortcomings, not as done"},
     "msg.negated": {"zh": "报告表述为尚未建立或不足，未见已落实", "en": "stated as lacking, not as done"},
     "msg.missing": {"zh": "报告未提及", "en": "not mentioned in the report"},
+    "out.why_not": {"zh": "未计入的原因", "en": "Why not credited"},
     "msg.not_counted": {"zh": "有相关表述但不计为本年度落实：{why}", "en": "mentioned, but not as done in the year: {why}"},
     # why an element was not credited (the rule set's context.not_deeds add their own reasons)
     "why.plan": {"zh": "只是计划", "en": "only planned"},

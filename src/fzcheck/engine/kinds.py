@@ -38,12 +38,15 @@ def status_from_credit(credit: float) -> str:
 def result(rule: Rule, lang: str, status: str, credit: float, message: str, *, finding: str = "",
            items: list[ItemResult] | None = None, ev: list[Evidence] | None = None,
            roles: list[str] | None = None) -> RuleResult:
-    return RuleResult(
+    res = RuleResult(
         id=rule.id, title=rule.title, severity=rule.severity, weight=rule.weight, status=status,
         credit=credit, finding=finding or status, found_in=roles or [], items=items or [], evidence=ev or [],
         message=message, fix=pick(rule.fix, lang) if status != PASS else "", basis=rule.basis, group=rule.group,
         description=pick(rule.description, lang),
     )
+    if status in (FAIL, PARTIAL):  # every rule that is not credited says why (elements say more)
+        res.why_not = WhyNot(finding or status, None, {lang: message})
+    return res
 
 
 def why_not(doc: Document, ctx: MatchContext, hits) -> WhyNot:
@@ -66,7 +69,13 @@ def element(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResu
     if not rule.items:
         hits = [h for m in rule.evidence for h in find_hits(ctx, m, judge_deeds=True)]
         status, credit = item_status(hits)
-        why = why_not(doc, ctx, hits) if status != ITEM_PASS or credit < 1 else None
+        if status != ITEM_PASS:
+            why: WhyNot | None = why_not(doc, ctx, hits)
+        elif credit < 1:  # only weak evidence (a heading that names it): partial credit
+            best = evidence(doc, hits, limit=1)
+            why = WhyNot("weak", best[0] if best else None, {lang: t("msg.partial_credit", lang)})
+        else:
+            why = None
         res = result(rule, lang, status_from_credit(credit), credit, _finding_message(status, credit, lang, why),
                      finding=status, ev=evidence(doc, hits), roles=found_in(doc, hits))
         res.why_not = why

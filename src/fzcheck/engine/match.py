@@ -411,11 +411,21 @@ def _hit_reason(h: Hit) -> str:
 
 def closest(doc: Document, hits: list[Hit]) -> tuple[str, Evidence | None]:
     """The mention closest to counting and why it did not, for an element or item that is
-    not credited: ("nothing_close", None) when nothing was found. A plan, a shortcoming or
-    a lacking clause comes before a mention set aside (another body's, another year's,
-    a name …), and within each the order of the report."""
+    not credited: ("nothing_close", None) when nothing was found. A mention set aside
+    (another body's, another year's, a name …) in a part that reports the year comes
+    first, as the plan, shortcoming or lacking clause is already the element's finding
+    and its evidence; then those; then set-aside mentions elsewhere; within each the
+    order of the report."""
     rest = [h for h in hits if h.status != HIT_DONE]
     if not rest:
         return "nothing_close", None
-    best = min(rest, key=lambda h: (_STATUS_ORDER.get(h.status, 9), h.sentence, h.start))
+    sentences = doc.sentences
+
+    def rank(h: Hit) -> tuple:
+        excluded = h.status == HIT_EXCLUDED
+        in_year = sentences[h.sentence].role not in (SHORTCOMINGS, NEXT_YEAR)
+        return (0 if excluded and in_year else 2 if excluded else 1, _STATUS_ORDER.get(h.status, 9),
+                h.sentence, h.start)
+
+    best = min(rest, key=rank)
     return _hit_reason(best), to_evidence(doc, best)

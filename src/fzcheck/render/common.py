@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass
 
 from fzcheck.i18n import pick, t
-from fzcheck.model import FAIL, NOT_APPLICABLE, PARTIAL, PASS, WAIVED, DocumentResult, Evidence, RuleResult
+from fzcheck.model import FAIL, NOT_APPLICABLE, PARTIAL, PASS, WAIVED, DocumentResult, Evidence, RuleResult, WhyNot
 
 # Missing and partial first, then waived, passed, not applicable.
 ORDER = {FAIL: 0, PARTIAL: 1, WAIVED: 2, PASS: 3, NOT_APPLICABLE: 4}
@@ -65,8 +65,21 @@ def location_text(ev: Evidence, lang: str) -> str:
 
 
 def hit_text(ev: Evidence, lang: str) -> str:
-    status = t("hit." + ev.status, lang) if ev.status in ("done", "plan", "problem", "negated", "found") else ev.status
+    status = (t("hit." + ev.status, lang)
+              if ev.status in ("done", "plan", "problem", "negated", "found", "not_counted") else ev.status)
     return f"{status} · {t('role.' + ev.role, lang)}"
+
+
+def why_text(why: WhyNot | None, lang: str, with_place: bool = True) -> str:
+    """Why an element or item was not credited, in words: the reason, and where the closest
+    mention stands ("" when there is no reason to give)."""
+    if why is None:
+        return ""
+    words = pick(why.text, lang)
+    if why.evidence is None or not with_place:
+        return words
+    loc = location_text(why.evidence, lang)
+    return f"{words}（{loc}）" if lang == "zh" and loc else (f"{words} ({loc})" if loc else words)
 
 
 def shown_evidence(r: RuleResult) -> tuple[list[Evidence], int]:

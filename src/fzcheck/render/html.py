@@ -12,7 +12,7 @@ from fzcheck.i18n import pick, t
 from fzcheck.model import FAIL, PARTIAL, PASS, DocumentResult, Evidence, RuleResult
 from fzcheck.render import Report
 from fzcheck.render.common import (profile_text, basis_text, doc_title, gate_text, hit_text, location_text, points,
-                                   required_failed, shown_evidence, sorted_rules, title_of)
+                                   required_failed, shown_evidence, sorted_rules, title_of, why_text)
 from fzcheck.render.svg import COLORS, MARKS, coverage_chart
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
@@ -65,6 +65,9 @@ ul.items li { display: inline-block; margin-right: 3mm; }
 blockquote { margin: 0.8mm 0; padding: 0.3mm 2mm; border-left: 2pt solid #90a4ae; background: #fafafa; }
 blockquote.hit-done { border-left-color: #2e7d32; } blockquote.hit-plan { border-left-color: #e0a100; }
 blockquote.hit-problem, blockquote.hit-negated, blockquote.hit-found { border-left-color: #c62828; }
+blockquote.hit-not_counted { border-left-color: #757575; }
+ul.items li span.why { color: #555; margin-left: 1mm; }
+ul.items li span.why::before { content: "— "; }
 mark { background: #fff59d; color: inherit; }
 .loc { display: block; font-size: 8pt; color: #607d8b; }
 .muted { color: #78909c; }
@@ -110,8 +113,16 @@ def _details(r: RuleResult, lang: str) -> str:
         lis = "".join(
             f'<li class="{"ok" if i.status == PASS else "no"}">{"✔" if i.status == PASS else "✘"} '
             f"{e(pick(i.title, lang) or i.id)}：{e(t('item.' + i.status, lang))}"
-            f"{e(t('out.collective', lang)) if i.collective else ''}</li>" for i in r.items)
+            f"{e(t('out.collective', lang)) if i.collective else ''}"
+            + (f'<span class="why">{e(why_text(i.why_not, lang))}</span>' if i.why_not is not None
+               and i.why_not.evidence is not None and i.why_not.reason not in ("plan", "problem", "negated") else "")
+            + "</li>" for i in r.items)
         rows.append((t("out.items", lang), f'<ul class="items">{lis}</ul>'))
+    if (r.why_not is not None and r.status != PASS and not r.items
+            and r.why_not.reason not in ("plan", "problem", "negated")):
+        why = r.why_not
+        rows.append((t("out.why_not", lang), f'<strong>{e(pick(why.text, lang))}</strong>'
+                     + (_quote(why.evidence, lang) if why.evidence is not None else "")))
     if r.description and r.status != PASS:
         rows.append((t("out.what", lang), e(r.description)))
     if r.fix and r.status in (FAIL, PARTIAL):

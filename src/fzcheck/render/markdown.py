@@ -5,7 +5,7 @@ from fzcheck.i18n import pick, t
 from fzcheck.model import FAIL, NOT_APPLICABLE, PARTIAL, PASS, WAIVED, DocumentResult, RuleResult
 from fzcheck.render import Report
 from fzcheck.render.common import (profile_text, areas, basis_text, doc_title, gate_text, group_name, hit_text, location_text,
-                                   points, required_failed, shown_evidence, sorted_rules, title_of)
+                                   points, required_failed, shown_evidence, sorted_rules, title_of, why_text)
 
 MARK = {PASS: "✅", PARTIAL: "🟡", FAIL: "❌", NOT_APPLICABLE: "➖", WAIVED: "⚪"}
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#~"})
@@ -32,8 +32,20 @@ def _rule(r: RuleResult, lang: str) -> list[str]:
         for i in r.items:
             mark = "✅" if i.status == PASS else "❌"
             coll = t("out.collective", lang) if i.collective else ""
-            parts.append(f"{mark} {esc(pick(i.title, lang) or i.id)}：{t('item.' + i.status, lang)}{coll}")
+            because = (f"（{esc(why_text(i.why_not, lang))}）" if i.why_not is not None and i.why_not.evidence is not None
+                       and i.why_not.reason not in ("plan", "problem", "negated") else "")
+            parts.append(f"{mark} {esc(pick(i.title, lang) or i.id)}：{t('item.' + i.status, lang)}{coll}{because}")
         out.append(f"- **{t('out.items', lang)}**: " + "；".join(parts))
+    if r.why_not is not None and r.status != PASS and not r.items:
+        why = r.why_not
+        if why.reason in ("plan", "problem", "negated"):
+            pass  # the finding and the evidence already say it
+        elif why.evidence is not None:
+            loc = location_text(why.evidence, lang)
+            out.append(f"- **{t('out.why_not', lang)}**: {esc(pick(why.text, lang))}：“{esc(why.evidence.text)}”"
+                       + (f"（{esc(loc)}）" if loc else ""))
+        else:
+            out.append(f"- **{t('out.why_not', lang)}**: {esc(pick(why.text, lang))}")
     if r.description and r.status != PASS:
         out.append(f"- **{t('out.what', lang)}**: {esc(r.description)}")
     if r.fix and r.status in (FAIL, PARTIAL):

@@ -6,7 +6,7 @@ import click
 from fzcheck.i18n import pick, t
 from fzcheck.model import FAIL, NOT_APPLICABLE, PARTIAL, PASS, WAIVED, DocumentResult, RuleResult
 from fzcheck.render import Report
-from fzcheck.render.common import location_text, profile_text
+from fzcheck.render.common import location_text, profile_text, why_text
 
 _MARK = {PASS: "✔", PARTIAL: "◐", FAIL: "✘", NOT_APPLICABLE: "–", WAIVED: "≈"}
 _COLOR = {PASS: "green", PARTIAL: "yellow", FAIL: "red", NOT_APPLICABLE: "bright_black", WAIVED: "cyan"}
@@ -27,15 +27,25 @@ def _rule_lines(r: RuleResult, lang: str, color: bool) -> list[str]:
             f"{title} ({r.id})  {t('status.' + r.status, lang)} · {t('severity.' + r.severity, lang)}"
             f" · {round(r.weight * r.credit, 1):g}/{r.weight:g}")
     lines = [head, f"    {r.message}"]
+    why = r.why_not
+    if why is not None and why.evidence is not None and not r.items and why.reason not in ("plan", "problem", "negated"):
+        ev = why.evidence
+        loc = location_text(ev, lang)
+        lines.append(f"    {t('out.why_not', lang)}: {pick(why.text, lang)}"
+                     + _style(f"  “{ev.text}”", color, dim=True) + (f"  [{loc}]" if loc else ""))
     for item in r.items:
         mark = "✔" if item.status == PASS else "✘"
         tag = t("item." + item.status, lang)
         extra = "（统称）" if item.collective and lang == "zh" else (" (collective)" if item.collective else "")
+        reason = item.why_not
+        because = (f" — {why_text(reason, lang)}" if reason is not None and reason.evidence is not None
+                   and reason.reason not in ("plan", "problem", "negated") else "")
         lines.append(f"    {_style(mark, color, fg='green' if item.status == PASS else 'red')} "
-                     f"{pick(item.title, lang)}: {tag}{extra}")
+                     f"{pick(item.title, lang)}: {tag}{extra}{because}")
     for ev in (r.evidence[:1] if r.status == PASS else r.evidence):
         role = t("role." + ev.role, lang)
-        status = t("hit." + ev.status, lang) if ev.status in ("done", "plan", "problem", "negated", "found") else ev.status
+        status = (t("hit." + ev.status, lang)
+                  if ev.status in ("done", "plan", "problem", "negated", "found", "not_counted") else ev.status)
         loc = location_text(ev, lang)
         lines.append(_style(f"    “{ev.text}”", color, dim=True) + f"  [{status} · {role}{' · ' + loc if loc else ''}]")
     if r.status in (FAIL, PARTIAL) and r.fix:
