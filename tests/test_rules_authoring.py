@@ -79,7 +79,7 @@ def test_a_wrong_example_prints_a_line_with_its_place_and_exits_1(tmp_path):
     assert res.exit_code == 1
     lines = res.output.strip().splitlines()
     assert lines[-1] == "2 passed, 1 failed"
-    assert lines[0] == (f"{p}:15:11: rule 'advisor': fail example should not pass, got pass: "
+    assert lines[0] == (f"{p}:15:11: rule 'advisor': fail example: expected not pass, got pass: "
                         "聘请律师事务所担任法律顾问。")
 
 

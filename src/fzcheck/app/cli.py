@@ -20,49 +20,12 @@ def fail(message: str) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F82
     sys.exit(EXIT_ERROR)
 
 
-def _output_mode(path: str) -> int:
-    try:
-        return os.stat(path).st_mode & 0o777
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
+def write_output(text: str | Iterable[str | bytes], output: str | None, inputs: Iterable[str] = ()) -> None:
+    """Print, or write the named file (never what it must not be: see fzcheck.app.output).
+    ``text`` may come in pieces (str, or bytes in UTF-8)."""
+    from fzcheck.app.output import write_output as _write
 
-
-def write_output(text: str | Iterable[str | bytes], output: str | None) -> None:
-    """Print, or write a file atomically: a failed run never leaves half a report.
-    ``text`` may come in pieces (str, or bytes in UTF-8): a file is written as they come,
-    stdout once all came."""
-    if not output or output == "-":
-        if not isinstance(text, str):
-            text = "".join(p.decode("utf-8") if isinstance(p, bytes) else p for p in text)
-        click.echo(text, nl=False)
-        return
-    import tempfile
-
-    directory = os.path.dirname(os.path.abspath(output))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".fzcheck-", dir=directory)
-    except OSError as exc:
-        raise FzError(f"cannot write the output: {exc.strerror or exc}", output) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for piece in [text] if isinstance(text, str) else text:
-                if isinstance(piece, bytes):
-                    if os.linesep == "\n":  # already UTF-8: straight to the file
-                        fh.flush()
-                        fh.buffer.write(piece)
-                        continue
-                    piece = piece.decode("utf-8")
-                fh.write(piece)
-        os.chmod(tmp, _output_mode(output))  # mkstemp makes 0600; keep the file's or the usual mode
-        os.replace(tmp, output)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    _write(text, output, inputs)
 
 
 class FzGroup(click.Group):
@@ -72,7 +35,7 @@ class FzGroup(click.Group):
         try:
             return super().invoke(ctx)
         except FzError as exc:
-            click.echo(f"fzcheck: {exc}", err=True)
+            click.echo(f"fzcheck: {_shown(str(exc))}", err=True)
             ctx.exit(EXIT_ERROR)
 
 
@@ -83,8 +46,14 @@ def cli() -> None:
     building rule-of-law government."""
 
 
+def _shown(text: str) -> str:
+    from fzcheck.app.batch import printable_path
+
+    return printable_path(text)
+
+
 def _parse_size(value: str) -> int:
-    text = value.strip().upper()
+    text = str(value).strip().upper()
     scale = 1
     for suffix, mult in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("G", 1 << 30), ("M", 1 << 20),
                          ("K", 1 << 10), ("B", 1)):
@@ -92,9 +61,43 @@ def _parse_size(value: str) -> int:
             text, scale = text[: -len(suffix)], mult
             break
     try:
-        return int(float(text) * scale)
-    except ValueError:
+        number = float(text) * scale
+        if not (0 <= number < 1 << 50):  # NaN, infinity, negative, absurd
+            raise ValueError
+        return int(number)
+    except (ValueError, OverflowError):
         raise click.BadParameter(f"not a size: {value!r} (e.g. 20MB)") from None
+
+
+def _parse_seconds(ctx, param, value):
+    if value is None:
+        return None
+    import math
+
+    if not math.isfinite(value) or value < 0 or value > 86400:
+        raise click.BadParameter(f"not a number of seconds: {value!r} (0 for no limit)")
+    return value
+
+
+def _parse_memory(ctx, param, value):
+    if value is None:
+        return None
+    if str(value).strip() in ("0", "none", "off"):
+        return 0
+    size = _parse_size(value)
+    if size < 64 << 20:
+        raise click.BadParameter(f"{value!r}: at least 64MB (0 for no limit)")
+    return size
+
+
+def _parse_threshold(ctx, param, value):
+    if value is None:
+        return None
+    import math
+
+    if not math.isfinite(value) or not 0 <= value <= 100:
+        raise click.BadParameter(f"{value!r}: a score from 0 to 100")
+    return value
 
 
 @cli.command(context_settings=CONTEXT)
@@ -103,7 +106,8 @@ def _parse_size(value: str) -> int:
 @click.option("-f", "--format", "fmt", default="text", show_default=True,
               type=click.Choice(list(FORMATS)), help="Output format.")
 @click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True, help="Language of the report.")
-@click.option("--fail-under", type=float, metavar="N", help="Score threshold of the gate (overrides the rule set).")
+@click.option("--fail-under", type=float, metavar="N", callback=_parse_threshold,
+              help="Score threshold of the gate (overrides the rule set).")
 @click.option("-o", "--output", metavar="FILE", help="Write the report to FILE (atomically).")
 @click.option("--waivers", metavar="FILE", help="YAML file of waived rules (rule, reason, expires, files).")
 @click.option("--profile", metavar="NAME|auto",
@@ -115,8 +119,12 @@ def _parse_size(value: str) -> int:
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: on a terminal).")
 @click.option("--summary", is_flag=True,
               help="One row per report, one column per rule, sorted by score (text, csv, html, json, markdown).")
+@click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS", callback=_parse_seconds,
+              help="Time for one report (reading, normalizing, matching); 0: no limit.")
+@click.option("--max-memory", default="1GB", show_default=True, metavar="SIZE", callback=_parse_memory,
+              help="Memory for one report; 0: no limit.")
 def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_path, max_size, jobs, color,
-          summary):
+          summary, timeout, max_memory):
     """Check reports (files or folders) and print the gap report.
 
     Exit code 0: every report passes; 1: a report fails the gate (score below the
@@ -133,6 +141,9 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
     settings, _ = from_click(click.get_current_context(), config_path)  # command line > config file > default
     rules, fmt, lang = settings["rules"].value, settings["format"].value, settings["lang"].value
     fail_under, waivers, profile = settings["threshold"].value, settings["waivers"].value, settings["profile"].value
+    from fzcheck.i18n import set_message_lang
+
+    set_message_lang(lang)
 
     from fzcheck.render.summary import SUMMARY_FORMATS, render_summary
 
@@ -158,10 +169,14 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
             click.echo(f"fzcheck: warning: {w['source']}: waiver for '{w['rule']}': no such rule in {ruleset.id}",
                        err=True)
     documents, errors = [], []
-    files = iter_report_files(list(paths))
+    files = iter_report_files(list(paths), warn=lambda p, m: click.echo(f"fzcheck: {_shown(p)}: {m}", err=True))
     if not files:
-        fail("no report files found in " + ", ".join(paths))
-    from fzcheck.app.batch import check_files, parse_jobs
+        fail("no report files found in " + ", ".join(_shown(p) for p in paths))
+    from fzcheck.app.batch import Limits, check_files, parse_jobs
+    from fzcheck.app.output import prepare
+
+    target = prepare(output, files)  # a folder, the input, a block device: refused before any work
+    limits = Limits(timeout=timeout or None, max_memory=max_memory or None)
     from fzcheck.app.progress import Progress
     from fzcheck.render.jsonfmt import JsonDocument, json_report
 
@@ -172,16 +187,17 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
     stream = fmt == "json" and not summary
     passed: list[bool] = []
     # the progress bar: on stderr, for a batch on a terminal, never over a report being printed
-    bar = Progress(len(files), enabled=False if stream and not output and sys.stdout.isatty() else None)
+    tty = bool(sys.stdout is not None and sys.stdout.isatty())
+    bar = Progress(len(files), enabled=False if stream and not output and tty else None)
 
     def checked():
         with bar:
             for done in check_files(files, ruleset, options, parse_jobs(jobs), bar,
-                                    JsonDocument(lang) if stream else None):
+                                    JsonDocument(lang) if stream else None, limits):
                 if done.error is not None:  # a bug or a bad file must not lose the rest
                     errors.append({"path": done.path, "error": done.error})
                     bar.clear()
-                    click.echo(f"{done.path}: {done.error}", err=True)
+                    click.echo(f"{_shown(done.path)}: {_shown(done.error)}", err=True)
                     continue
                 passed.append(done.passed)
                 if stream:
@@ -190,14 +206,18 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
                     documents.append(done.result)
 
     if stream:
-        write_output(json_report(report, lang, checked()), output)
+        target.write(json_report(report, lang, checked()))
     else:
         for _ in checked():
             pass
-        use_color = color if color is not None else (not output and sys.stdout.isatty())
+        use_color = color if color is not None else (not output and tty)
         colored = bool(use_color and fmt == "text")
-        write_output(render_summary(report, fmt, lang, colored) if summary else render(report, fmt, lang, colored),
-                     output)
+        text = render_summary(report, fmt, lang, colored) if summary else render(report, fmt, lang, colored)
+        if fmt == "text":  # a report's own control characters never reach the reviewer's terminal
+            from fzcheck.app.output import neutralise_terminal
+
+            text = neutralise_terminal(text)
+        target.write(text)
     if errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_OK if all(passed) else EXIT_GATE)
@@ -240,9 +260,24 @@ def diff_cmd(old, new, rules, lang, fmt, output):
     from fzcheck.render.diff import FORMATS as DIFF_FORMATS
     from fzcheck.rules.load import load_ruleset
 
+    from fzcheck.app.batch import DocumentTimeout, Limits, _Guard
+    from fzcheck.app.output import prepare
+    from fzcheck.i18n import msg, set_message_lang
+
+    set_message_lang(lang)
+    target = prepare(output, [old, new])
     ruleset = load_ruleset(rules)
-    result = compare(check_path(old, ruleset, Options(lang=lang)), check_path(new, ruleset, Options(lang=lang)))
-    write_output(DIFF_FORMATS[fmt](result, lang), output)
+    checked = []
+    for path in (old, new):
+        try:
+            with _Guard(Limits()):
+                checked.append(check_path(path, ruleset, Options(lang=lang)))
+        except DocumentTimeout:
+            raise FzError(msg("run.timeout", seconds=Limits().timeout), path) from None
+        except MemoryError:
+            raise FzError(msg("run.memory", mb=Limits().max_memory >> 20), path) from None
+    result = compare(*checked)
+    target.write(DIFF_FORMATS[fmt](result, lang))
     sys.exit(exit_code(result))
 
 
@@ -302,20 +337,28 @@ def rules_validate(files):
 @rules.command("test", context_settings=CONTEXT)
 @click.argument("files", nargs=-1)
 def rules_test(files):
-    """Run every rule's examples: 'pass' examples must pass, 'fail' examples must not."""
+    """Run every rule's examples, its specification: 'pass' examples must pass, 'fail' ones
+    must not, and an example that names a finding ({plan_only: …}, {text, expect, items,
+    why}) must give exactly that. 'todo' examples (known misses) are listed, never fail."""
     from fzcheck.engine.examples import locate_outcome, run_examples
     from fzcheck.rules.load import load_ruleset
 
     failures = 0
     total = 0
+    todo = 0
     for f in files or [None]:
         ruleset = load_ruleset(f)
+        sources: dict = {}
         for outcome in run_examples(ruleset):
+            if outcome.todo:
+                todo += 1
+                click.echo(f"{locate_outcome(ruleset, outcome, sources)}: {outcome.describe()}")
+                continue
             total += 1
             if not outcome.ok:
                 failures += 1
-                click.echo(f"{locate_outcome(ruleset, outcome)}: {outcome.describe()}")
-    click.echo(f"{total - failures} passed, {failures} failed")
+                click.echo(f"{locate_outcome(ruleset, outcome, sources)}: {outcome.describe()}")
+    click.echo((f"{todo} todo (known misses), " if todo else "") + f"{total - failures} passed, {failures} failed")
     sys.exit(EXIT_GATE if failures else EXIT_OK)
 
 
@@ -354,25 +397,92 @@ from fzcheck.app.serve.command import serve as _serve  # noqa: E402  (fzcheck se
 cli.add_command(_serve)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI job cancelled): ends the run like Ctrl-C, cleaning up as it goes."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
+
+
+def _safe_streams() -> None:
+    """A terminal that cannot show every character (GBK, Latin-1 …) gets escapes, not a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError, AttributeError):
+                pass
+
+
+def _stop(code: int, line: str | None = None) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F821
+    if line:
+        try:
+            click.echo(f"fzcheck: {line}", err=True)
+        except Exception:  # noqa: BLE001 - the stream itself may be gone
+            pass
+    raise SystemExit(code)
+
+
 def main() -> None:
+    import signal
+
+    _safe_streams()
+    try:
+        signal.signal(signal.SIGTERM, _on_sigterm)
+    except (ValueError, OSError):  # pragma: no cover - not the main thread
+        pass
     try:
         code = cli.main(standalone_mode=False)
         if isinstance(code, int) and code:  # ctx.exit(N) returns N without standalone mode
             sys.exit(code)
-    except click.exceptions.Abort:
-        click.echo("fzcheck: aborted", err=True)
-        sys.exit(EXIT_ERROR)
+    except click.exceptions.Abort as exc:
+        _interrupted(isinstance(exc.__cause__ or exc.__context__, Terminated))
+    except KeyboardInterrupt as exc:
+        _interrupted(isinstance(exc, Terminated))
     except click.ClickException as exc:
-        exc.show()
+        try:
+            exc.show()
+        except Exception:  # noqa: BLE001
+            pass
         sys.exit(EXIT_ERROR)
     except FzError as exc:
-        fail(str(exc))
-    except KeyboardInterrupt:
-        sys.exit(130)
+        fail(_shown(str(exc)))
     except SystemExit:
         raise
     except BrokenPipeError:
         sys.exit(EXIT_ERROR)
+    except MemoryError:
+        from fzcheck.i18n import msg
+
+        _stop(EXIT_ERROR, msg("run.memory", mb=0).split("（")[0])
+    except RecursionError:
+        from fzcheck.i18n import msg
+
+        _stop(EXIT_ERROR, msg("in.too_complex", what="nesting"))
+    except Exception as exc:  # noqa: BLE001 - the promise: one line, exit 2, never a traceback
+        if os.environ.get("FZCHECK_DEBUG"):
+            raise
+        from fzcheck.i18n import msg
+
+        _stop(EXIT_ERROR, msg("run.bad_value", what=_shown(f"{type(exc).__name__}: {exc}".splitlines()[0][:200])))
+
+
+def _interrupted(term: bool) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F821
+    """Ctrl-C or SIGTERM: one line, and out at once (no pool shutdown to wait for)."""
+    from fzcheck.i18n import msg
+
+    if "fzcheck.app.batch" in sys.modules:
+        sys.modules["fzcheck.app.batch"].kill_all()  # no worker outlives the run
+    try:
+        click.echo(f"fzcheck: {msg('run.interrupted')}", err=True)
+        sys.stderr.flush()
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except Exception:  # noqa: BLE001
+        pass
+    os._exit(143 if term else 130)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -76,8 +76,15 @@ def _load(path: str, chain: tuple[str, ...] = (), record: ReadRecorder | None = 
     except RuleSetError as exc:
         return Loaded(None, path, [Problem(exc.path or path, None, None, exc.message)])
     problems = schema_problems(src)
-    if problems:
-        return Loaded(None, path, problems)
+    if problems:  # the rest too, as far as the file's shape allows: one run lists every problem
+        if isinstance(src.data, dict):
+            base_data = None
+            if isinstance(src.data.get("extends"), str):
+                target = _resolve_extends(src.data["extends"], path)
+                if target and str(Path(target).resolve()) not in chain + (str(Path(path).resolve()),):
+                    base_data = _load(target, chain + (str(Path(path).resolve()),), record).data
+            problems += src.duplicate_keys() + semantic_problems(src, base_data, lenient=True)
+        return Loaded(None, path, _unique(problems))
     data = src.data
     problems = src.duplicate_keys()
     base: Loaded | None = None
@@ -105,6 +112,16 @@ def _load(path: str, chain: tuple[str, ...] = (), record: ReadRecorder | None = 
             origins[f"{name}:{r['id']}"] = (path, ["profiles", name, "add", n])
     merged = merge(base.data if base else None, data)
     return Loaded(merged, path, [], origins)
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple] = set()
+    out = []
+    for p in sorted(problems, key=lambda p: (p.line or 0, p.column or 0)):
+        if (p.line, p.column, p.message) not in seen:
+            seen.add((p.line, p.column, p.message))
+            out.append(p)
+    return out
 
 
 def collect_problems(name_or_path: str | None) -> list[Problem]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -177,12 +179,44 @@ def _text(value: Any, fallback: str = "") -> dict[str, str]:
     return {"zh": value["zh"], "en": value.get("en") or value["zh"]}
 
 
+# Readable names of matcher keys (the old, terse names keep working): a rule file may say
+# `look_alike_patterns:` for `mask:`, `unless:` for `none:`, `also_needs:` for `all:`.
+KEY_ALIASES = {"look_alike_patterns": "mask", "unless": "none", "also_needs": "all"}
+# Keys whose entries are plain phrases, escaped and joined by the loader, beside the keys
+# whose entries are patterns: `words:` beside `any:`, `look_alikes:` beside `mask:`.
+WORD_KEYS = {"words": "any", "look_alikes": "mask"}
+_WORD_META = set("\\.^$*+?{}[]|()")
+_TOKEN = re.compile(r"(\$\{[a-z_]+\})")
+
+
+def escape_words(phrase: str) -> str:
+    """A plain phrase as a pattern that matches exactly it: regex characters escaped,
+    ${year} and its kin kept (full-width punctuation is literal in any pattern)."""
+    out = []
+    for part in _TOKEN.split(phrase):
+        if _TOKEN.fullmatch(part):
+            out.append(part)
+        else:
+            out.append("".join("\\" + ch if ch in _WORD_META else ch for ch in part))
+    return "".join(out)
+
+
+def matcher_patterns(raw: dict[str, Any], key: str) -> list[str]:
+    """The patterns of one matcher key ("any", "mask", "none"), whatever names the file
+    used: the key's patterns, its readable alias's, then its plain words escaped."""
+    out = as_list(raw.get(key))
+    out += [p for alias, target in KEY_ALIASES.items() if target == key for p in as_list(raw.get(alias))]
+    out += [escape_words(w) for wkey, target in WORD_KEYS.items() if target == key for w in as_list(raw.get(wkey))]
+    return out
+
+
 def _matcher(raw: dict[str, Any], label: str = "") -> Matcher:
+    groups = list(raw.get("all", [])) + list(raw.get("also_needs", []))
     return Matcher(
-        any=Group(as_list(raw["any"]), label),
-        all=[Group(as_list(g), label) for g in raw.get("all", [])],
-        none=Group(as_list(raw.get("none")), label),
-        mask=Group(as_list(raw.get("mask")), label),
+        any=Group(matcher_patterns(raw, "any"), label),
+        all=[Group(as_list(g), label) for g in groups],
+        none=Group(matcher_patterns(raw, "none"), label),
+        mask=Group(matcher_patterns(raw, "mask"), label),
         unit=raw.get("unit", "sentence"),
         counts_in=tuple(raw["counts_in"]) if "counts_in" in raw else None,
         headings=raw.get("headings", True),
@@ -194,7 +228,9 @@ def _matcher(raw: dict[str, Any], label: str = "") -> Matcher:
     )
 
 
-_PARAM_KEYS = ("role", "sub_credit", "min", "month", "day", "year_offset", "anachronisms")
+# A rule's own fields; every other key of a rule is a parameter of its kind, which
+# engine/kinds.py declares beside the kind's code (@kind(..., params=...)).
+_FIELDS = frozenset(f.name for f in dataclasses.fields(Rule)) - {"params", "source"}
 
 
 def _rule(raw: dict[str, Any]) -> Rule:
@@ -214,7 +250,7 @@ def _rule(raw: dict[str, Any]) -> Rule:
                     [_matcher(m, f"{label}, item '{i['id']}'") for m in i["evidence"]],
                     float(i.get("weight", 1.0))) for i in raw.get("items", [])],
         collective=[_matcher(m, label) for m in raw.get("collective", [])],
-        params={k: raw[k] for k in _PARAM_KEYS if k in raw},
+        params={k: v for k, v in raw.items() if k not in _FIELDS},
         since_year=raw.get("since_year"),
         until_year=raw.get("until_year"),
         aliases=list(raw.get("aliases", [])),

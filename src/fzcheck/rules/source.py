@@ -138,13 +138,31 @@ def parse_yaml(path: str, what: str = "rule set", record: ReadRecorder | None = 
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else path
-        raise RuleSetError(f"invalid YAML: {problem}", where) from None
+        raise yaml_error(exc, path) from None
     finally:
         loader.dispose()
     return Source(path, data, node)
+
+
+_OPENED = {"flow sequence": "the '[' opened here is not closed",
+           "flow mapping": "the '{' opened here is not closed",
+           "quoted scalar": "the quote opened here is not closed"}
+
+
+def yaml_error(exc: Exception, path: str) -> RuleSetError:
+    """A YAML syntax error at the line where the trouble began: an unclosed bracket or
+    quote is reported where it was opened (and where parsing stopped), not only at the end."""
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    stop = getattr(exc, "problem_mark", None)
+    start = getattr(exc, "context_mark", None)
+    context = getattr(exc, "context", None) or ""
+    what = next((v for k, v in _OPENED.items() if k in context), None)
+    if what and start is not None and (stop is None or start.line < stop.line):
+        stopped = f" (parsing stopped at line {stop.line + 1}:{stop.column + 1}: {problem})" if stop else ""
+        return RuleSetError(f"invalid YAML: {what}{stopped}", f"{path}:{start.line + 1}:{start.column + 1}")
+    mark = stop or start
+    where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else path
+    return RuleSetError(f"invalid YAML: {problem}", where)
 
 
 def read_yaml(path: str) -> Any:

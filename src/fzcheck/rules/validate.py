@@ -4,13 +4,21 @@ add up), each a :class:`Problem` at ``file:line:column``."""
 from __future__ import annotations
 
 import copy
+import difflib
 from typing import Any, Iterator
 
 import regex
 
+from fzcheck.rules.model import WORD_KEYS, escape_words
 from fzcheck.rules.patterns import compile_pattern
 from fzcheck.rules.source import Problem, Source, schema
 from fzcheck.rules.tailor import apply_overrides, apply_own_overrides, merge
+
+
+def did_you_mean(name: str, known: Any) -> str:
+    """" (did you mean 'x'?)" for the closest known name, or ""."""
+    close = difflib.get_close_matches(str(name), sorted(str(k) for k in known), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _where(data: dict[str, Any], path: list[Any]) -> str:
@@ -47,7 +55,7 @@ def schema_problems(src: Source) -> list[Problem]:
             extra = [k for k in err.instance if k not in allowed]
             if extra:
                 jpath = jpath + [extra[0]]
-                message = f"unknown key '{extra[0]}'" + (
+                message = f"unknown key '{extra[0]}'" + did_you_mean(extra[0], allowed) + (
                     f" (allowed: {', '.join(sorted(allowed))})" if 0 < len(allowed) <= 14 else "")
         problem = src.problem(jpath, f"{where + ': ' if where else ''}{message}")
         out.append(problem)
@@ -63,21 +71,26 @@ def _pattern_problem(src: Source, jpath: list[Any], pattern: str, what: str) -> 
     return None
 
 
+_PATTERN_KEYS = ("any", "none", "unless", "mask", "look_alike_patterns")
+
+
 def _matcher_patterns(prefix: list[Any], matchers: list[dict[str, Any]]) -> Iterator[tuple[list[Any], str]]:
     for n, m in enumerate(matchers or []):
-        for key in ("any", "none", "mask"):
+        for key in (*_PATTERN_KEYS, *WORD_KEYS):
             value = m.get(key)
+            escape = escape_words if key in WORD_KEYS else str
             if isinstance(value, str):
-                yield prefix + [n, key], value
+                yield prefix + [n, key], escape(value)
             else:
                 for k, p in enumerate(value or []):
-                    yield prefix + [n, key, k], p
-        for g, group in enumerate(m.get("all", [])):
-            if isinstance(group, str):
-                yield prefix + [n, "all", g], group
-            else:
-                for k, p in enumerate(group):
-                    yield prefix + [n, "all", g, k], p
+                    yield prefix + [n, key, k], escape(p)
+        for gkey in ("all", "also_needs"):
+            for g, group in enumerate(m.get(gkey, [])):
+                if isinstance(group, str):
+                    yield prefix + [n, gkey, g], group
+                else:
+                    for k, p in enumerate(group):
+                        yield prefix + [n, gkey, g, k], p
 
 
 def rule_patterns(raw_rule: dict[str, Any], prefix: list[Any] | None = None) -> Iterator[tuple[list[Any], str]]:
@@ -112,8 +125,29 @@ def _rule_problems(src: Source, raw: dict[str, Any], jpath: list[Any], seen: dic
         problem = _pattern_problem(src, ppath, pattern, f"rule '{raw['id']}'")
         if problem:
             out.append(problem)
+    out.extend(_example_problems(src, raw, jpath, item_ids))
     if raw.get("since_year") and raw.get("until_year") and raw["since_year"] > raw["until_year"]:
         out.append(src.problem(jpath + ["until_year"], f"rule '{raw['id']}': until_year is before since_year"))
+    return out
+
+
+def _example_problems(src: Source, raw: dict[str, Any], jpath: list[Any], item_ids: set[str]) -> list[Problem]:
+    """Examples that name an item the rule does not have, or expect pass in the fail list."""
+    out = []
+    for kind, examples in (raw.get("examples") or {}).items():
+        for n, ex in enumerate(examples or []):
+            if not isinstance(ex, dict):
+                continue
+            for item_id in (ex.get("items") or {}):
+                if item_id not in item_ids:
+                    out.append(src.problem(jpath + ["examples", kind, n, "items", item_id],
+                                           f"rule '{raw['id']}': example names unknown item '{item_id}'"
+                                           + did_you_mean(item_id, item_ids)))
+            expect = ex.get("expect") if "text" in ex else next(iter(ex), None)
+            if kind == "fail" and expect == "pass" or kind == "pass" and expect in (
+                    "fail", "plan_only", "problem_only", "negated", "missing"):
+                out.append(src.problem(jpath + ["examples", kind, n],
+                                       f"rule '{raw['id']}': a '{kind}' example cannot expect {expect}"))
     return out
 
 
@@ -133,24 +167,49 @@ def _override_problems(src: Source, ov: dict[str, Any], jpath: list[Any], ids: s
         ids.add(rule["id"])
     for n, rid in enumerate(ov.get("disable") or []):
         if rid not in ids:
-            out.append(src.problem(jpath + ["disable", n], f"{what}: field 'disable': unknown rule id '{rid}'"))
+            out.append(src.problem(jpath + ["disable", n], f"{what}: field 'disable': unknown rule id '{rid}'"
+                                   + did_you_mean(rid, ids)))
     for rid in (ov.get("rules") or {}):
         if rid not in ids:
-            out.append(src.problem(jpath + ["rules", rid], f"{what}: field 'rules': unknown rule id '{rid}'"))
+            out.append(src.problem(jpath + ["rules", rid], f"{what}: field 'rules': unknown rule id '{rid}'"
+                                   + did_you_mean(rid, ids)))
     left = ids - set(ov.get("disable") or []) - {k for k, v in (ov.get("rules") or {}).items()
                                                  if isinstance(v, dict) and v.get("enabled") is False}
     return out, left
 
 
-def semantic_problems(src: Source, base: dict[str, Any] | None) -> list[Problem]:
-    """What the schema cannot check: ids, overrides, patterns, weights, profiles."""
+_BAD_SHAPE = (KeyError, TypeError, AttributeError, ValueError, IndexError)
+
+
+def semantic_problems(src: Source, base: dict[str, Any] | None, lenient: bool = False) -> list[Problem]:
+    """What the schema cannot check: ids, overrides, patterns, weights, profiles. With
+    ``lenient`` (the file also has schema problems) a part whose shape is wrong is skipped,
+    so that one run lists every problem the file has."""
     data = src.data
     out: list[Problem] = []
     own_ids: dict[str, str] = {}
-    for n, raw in enumerate(data.get("rules", [])):
-        out.extend(_rule_problems(src, raw, ["rules", n], own_ids))
+    for n, raw in enumerate(data.get("rules") or [] if isinstance(data.get("rules"), list) else []):
+        try:
+            out.extend(_rule_problems(src, raw, ["rules", n], own_ids))
+        except _BAD_SHAPE:
+            if not lenient:
+                raise
+    for part in (_pattern_sections, _tailoring_problems):
+        try:
+            out.extend(part(src, base, data))
+        except _BAD_SHAPE:
+            if not lenient:
+                raise
+    if not lenient:
+        out.extend(_total_problems(src, base, data, out))
+    out.sort(key=lambda p: (p.line or 0, p.column or 0))
+    return out
+
+
+def _tailoring_problems(src: Source, base: dict[str, Any] | None, data: dict[str, Any]) -> list[Problem]:
+    out: list[Problem] = []
     base_ids = {r["id"] for r in (base or {}).get("rules", [])}
-    ids = base_ids | {r["id"] for r in data.get("rules", [])}
+    ids = base_ids | {r["id"] for r in data.get("rules", []) if isinstance(r, dict) and isinstance(r.get("id"), str)}
     # the rule set's own tailoring of what it extends
     problems, left_ids = _override_problems(src, {"disable": data.get("disable") or []}, [], ids, "rule set")
     out.extend(problems)
@@ -170,41 +229,46 @@ def semantic_problems(src: Source, base: dict[str, Any] | None) -> list[Problem]
     for name in (detection.get("patterns") or {}):
         if name not in profiles:
             out.append(src.problem(["profile_detection", "patterns", name],
-                                   f"profile_detection: unknown profile '{name}' (profiles: "
-                                   f"{', '.join(sorted(profiles)) or 'none'})"))
+                                   f"profile_detection: unknown profile '{name}'" + did_you_mean(name, profiles)
+                                   + f" (profiles: {', '.join(sorted(profiles)) or 'none'})"))
+    return out
+
+
+def _pattern_sections(src: Source, base: dict[str, Any] | None, data: dict[str, Any]) -> list[Problem]:
+    """Patterns of profile detection, roles and context that do not compile."""
+    found: list[tuple[list[Any], Any, str]] = []
+    detection = data.get("profile_detection") or {}
     for name, patterns in (detection.get("patterns") or {}).items():
-        for k, p in enumerate(patterns):
-            problem = _pattern_problem(src, ["profile_detection", "patterns", name, k], p, "profile_detection")
-            if problem:
-                out.append(problem)
-    for k, p in enumerate(detection.get("ignore") or []):
-        problem = _pattern_problem(src, ["profile_detection", "ignore", k], p, "profile_detection")
-        if problem:
-            out.append(problem)
-    # roles and context patterns
+        found += [(["profile_detection", "patterns", name, k], p, "profile_detection") for k, p in enumerate(patterns)]
+    found += [(["profile_detection", "ignore", k], p, "profile_detection")
+              for k, p in enumerate(detection.get("ignore") or [])]
     for section in ("headings", "subheadings"):
         for role, patterns in ((data.get("roles") or {}).get(section) or {}).items():
-            for k, p in enumerate(patterns):
-                problem = _pattern_problem(src, ["roles", section, role, k], p, f"roles.{section}.{role}")
-                if problem:
-                    out.append(problem)
-    for k, p in enumerate((data.get("roles") or {}).get("next_year_start") or []):
-        problem = _pattern_problem(src, ["roles", "next_year_start", k], p, "roles.next_year_start")
-        if problem:
-            out.append(problem)
+            found += [(["roles", section, role, k], p, f"roles.{section}.{role}") for k, p in enumerate(patterns)]
+    found += [(["roles", "next_year_start", k], p, "roles.next_year_start")
+              for k, p in enumerate((data.get("roles") or {}).get("next_year_start") or [])]
     ctx = data.get("context") or {}
     for key in ("plan", "lacking", "concessive"):
-        for k, p in enumerate(ctx.get(key) or []):
-            problem = _pattern_problem(src, ["context", key, k], p, f"context.{key}")
-            if problem:
-                out.append(problem)
+        found += [(["context", key, k], p, f"context.{key}") for k, p in enumerate(ctx.get(key) or [])]
     if "clause_split" in ctx:
-        problem = _pattern_problem(src, ["context", "clause_split"], ctx["clause_split"], "context.clause_split")
+        found.append((["context", "clause_split"], ctx["clause_split"], "context.clause_split"))
+    for n, nd in enumerate(ctx.get("not_deeds") or []):
+        patterns = nd.get("patterns")
+        for k, p in enumerate([patterns] if isinstance(patterns, str) else patterns or []):
+            found.append((["context", "not_deeds", n, "patterns", k], p, f"context.not_deeds.{nd.get('reason')}"))
+    out = []
+    for jpath, pattern, what in found:
+        problem = _pattern_problem(src, jpath, pattern, what) if isinstance(pattern, str) else None
         if problem:
             out.append(problem)
-    # weights that must add up
+    return out
+
+
+def _total_problems(src: Source, base: dict[str, Any] | None, data: dict[str, Any],
+                    so_far: list[Problem]) -> list[Problem]:
+    out = []
     total = data.get("weights_total")
-    if total is not None and not out:
+    if total is not None and not so_far:
         merged = merge(base, data) if base else apply_own_overrides(copy.deepcopy(data))
         got = sum(float(r["weight"]) for r in merged.get("rules", []))
         if abs(got - float(total)) > 1e-6:
@@ -213,7 +277,6 @@ def semantic_problems(src: Source, base: dict[str, Any] | None) -> list[Problem]
     grades = data.get("grades")
     if grades and not any(float(g["min"]) <= 0 for g in grades):
         out.append(src.problem(["grades"], "field 'grades': no grade for the lowest scores (one needs min: 0)"))
-    out.sort(key=lambda p: (p.line or 0, p.column or 0))
     return out
 
 
