@@ -174,3 +174,44 @@ def pick(text: dict[str, str] | None, lang: str) -> str:
     if not text:
         return ""
     return text.get(lang) or text.get("zh") or ""
+
+
+# -- errors about inputs, outputs and limits (issue 13): one line naming the file ------------
+# The language of these lines is the command's --lang (Chinese by default), set once by the
+# command line with set_message_lang(); workers inherit it.
+_MESSAGES.update({
+    "out.cannot_write": {"zh": "无法写入输出：{why}", "en": "cannot write the output: {why}"},
+    "out.is_folder": {"zh": "这是一个文件夹，不是输出文件；请用 -o 指定文件名", "en": "is a folder, not an output file; give -o a file name"},
+    "out.no_folder": {"zh": "输出所在的文件夹不存在", "en": "the folder of the output does not exist"},
+    "out.special": {"zh": "不是普通文件（块设备或套接字），不会写入；请另选输出", "en": "not a regular file (a block device or socket); not written, choose another output"},
+    "out.is_input": {"zh": "输出会覆盖被检查的报告本身；请另选 -o", "en": "the output would overwrite a report being checked; choose another -o"},
+    "out.fifo_unread": {"zh": "管道没有读取方，不会写入", "en": "a pipe nobody reads; not written"},
+    "out.stdout_closed": {"zh": "标准输出已关闭", "en": "standard output is closed"},
+    "run.interrupted": {"zh": "已中断，未写入任何输出", "en": "interrupted; no output written"},
+    "run.worker_died": {"zh": "检查此文件的进程意外终止（内存不足或崩溃），文件未检查", "en": "the process checking this file died (out of memory or a crash); not checked"},
+    "run.timeout": {"zh": "检查超过{seconds:g}秒的时间限制，文件过于复杂（可用 --timeout 放宽）", "en": "checking took longer than the limit of {seconds:g} s; the file is too complex (raise it with --timeout)"},
+    "run.memory": {"zh": "检查所需内存超过{mb}MB的限制，文件过大或异常（可用 --max-memory 放宽）", "en": "checking needs more than the limit of {mb} MB of memory; the file is too large or hostile (raise it with --max-memory)"},
+    "run.bad_value": {"zh": "文件内容异常，无法检查：{what}", "en": "the file holds a value that cannot be read: {what}"},
+    "in.too_many_lines": {"zh": "超过{n:,}个非空行，不是单份报告（请拆分文件）", "en": "more than {n:,} non-empty lines; not a single report (split the file)"},
+    "in.too_complex": {"zh": "文件结构异常：{what}，不是正常的报告", "en": "the file's structure is absurd ({what}); not a report"},
+    "in.symlink_out": {"zh": "符号链接指向文件夹之外，未跟随", "en": "a symbolic link out of the folder; not followed"},
+    "cfg.not_regular": {"zh": "不是普通文件（管道、设备或文件夹）", "en": "not a regular file (a pipe, device or folder)"},
+    "cfg.too_large": {"zh": "文件大于{mb}MB，不像是{what}", "en": "over {mb} MB; not a {what} file"},
+    "cfg.aliases": {"zh": "YAML 别名展开过大（超过{n:,}个节点），拒绝读取", "en": "YAML aliases expand to more than {n:,} nodes; refused"},
+    "cfg.too_deep": {"zh": "嵌套超过{n}层，拒绝读取", "en": "nested more than {n} levels deep; refused"},
+    "cfg.bad_number": {"zh": "数值{value}无效（不接受 NaN 或无穷大）", "en": "the number {value} is not valid (NaN and infinity are refused)"},
+    "cfg.bad_text": {"zh": "无法读取：{why}", "en": "cannot read: {why}"},
+})
+
+_MESSAGE_LANG = ["zh"]
+
+
+def set_message_lang(lang: str | None) -> None:
+    """The language of error lines for the rest of this process (and its workers)."""
+    if lang in LANGS:
+        _MESSAGE_LANG[0] = lang
+
+
+def msg(key: str, **kwargs: object) -> str:
+    """A message in the language of error lines (see set_message_lang)."""
+    return t(key, _MESSAGE_LANG[0], **kwargs)

@@ -157,12 +157,23 @@ def read_document(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYT
     return doc
 
 
-def iter_report_files(paths: list[str]) -> list[str]:
-    """Expand folders (recursively, sorted, symlink loops skipped) into report files."""
+def _inside(path: str, root: str) -> bool:
+    real = os.path.realpath(path)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def iter_report_files(paths: list[str], warn: Callable[[str, str], None] | None = None) -> list[str]:
+    """Expand folders (recursively, sorted, symlink loops skipped) into report files.
+
+    A walk stays inside the folder given: a symbolic link that leads out of it (to ``/``,
+    to a secret file) is not followed; ``warn(path, message)`` is told about it."""
+    from fzcheck.i18n import msg
+
     out: list[str] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
+            top = os.path.realpath(p)
             seen: set[str] = set()
             for root, dirs, files in os.walk(p, followlinks=True):
                 real = os.path.realpath(root)
@@ -170,10 +181,23 @@ def iter_report_files(paths: list[str]) -> list[str]:
                     dirs[:] = []
                     continue
                 seen.add(real)
-                dirs.sort()
+                kept = []
+                for d in sorted(dirs):
+                    full = os.path.join(root, d)
+                    if os.path.islink(full) and not _inside(full, top):
+                        if warn is not None:
+                            warn(full, msg("in.symlink_out"))
+                        continue
+                    kept.append(d)
+                dirs[:] = kept
                 for f in sorted(files):
                     if Path(f).suffix.lower() in REPORT_SUFFIXES and not f.startswith("."):
-                        out.append(os.path.join(root, f))
+                        full = os.path.join(root, f)
+                        if os.path.islink(full) and not _inside(full, top):
+                            if warn is not None:
+                                warn(full, msg("in.symlink_out"))
+                            continue
+                        out.append(full)
         else:
             out.append(raw)
     return out

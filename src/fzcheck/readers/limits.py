@@ -21,6 +21,37 @@ MAX_SECONDS = 60.0
 MAX_MEMBER_BYTES = 64 * 1024 * 1024  # one XML part, inflated
 MAX_TOTAL_BYTES = 256 * 1024 * 1024  # every part read, inflated
 MAX_RATIO = 200  # inflated / compressed; XML compresses ~10:1, bombs 1000:1
+# Configuration, rule-set and waiver files (YAML/TOML): read only when regular and this small.
+MAX_CONFIG_BYTES = 2 * 1024 * 1024
+MAX_NESTING = 64  # nesting of YAML/TOML values
+MAX_YAML_NODES = 200_000  # values of a YAML file once its aliases are expanded
+
+# The whole document's deadline (time.monotonic()), set around each document by the batch
+# (``--timeout``): every Budget and every long loop of a reader checks it.
+_DEADLINE: list[float | None] = [None, 0.0]  # [deadline, the limit in seconds]
+
+
+def set_deadline(when: float | None, seconds: float = 0.0) -> None:
+    _DEADLINE[0] = when
+    _DEADLINE[1] = seconds
+
+
+def check_deadline() -> None:
+    """Raise the one-line error when the document's time is up (for a reader's long loop)."""
+    d = _DEADLINE[0]
+    if d is not None and time.monotonic() > d:
+        from fzcheck.i18n import msg
+
+        raise InputError(msg("run.timeout", seconds=_DEADLINE[1]))
+
+
+def deadline() -> float | None:
+    return _DEADLINE[0]
+
+
+def over_deadline() -> bool:
+    d = _DEADLINE[0]
+    return d is not None and time.monotonic() > d
 
 
 @dataclass
@@ -46,7 +77,13 @@ class Budget:
             self.tick()
 
     def tick(self) -> None:
-        if time.monotonic() - self.started > self.max_seconds:
+        now = time.monotonic()
+        d = _DEADLINE[0]
+        if d is not None and now > d:
+            from fzcheck.i18n import msg
+
+            raise InputError(msg("run.timeout", seconds=_DEADLINE[1]))
+        if now - self.started > self.max_seconds:
             raise InputError(f"reading took longer than {self.max_seconds:.0f} s; the file is too complex "
                              "(save it as plain text or .docx and try again)")
 

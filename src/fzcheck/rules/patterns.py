@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+from time import perf_counter
 from typing import Any
 
 import regex
@@ -10,6 +11,13 @@ from fzcheck.perf.cache import compile_regex
 from fzcheck.errors import RuleSetError
 
 PATTERN_TIMEOUT = 2.0  # seconds a single pattern may run on one piece of text
+RULE_PATTERN_BUDGET = 10.0  # seconds one pattern (one rule's field) may run on one whole document
+_SPENT: dict[str, float] = {}  # time each pattern ran on the current document
+
+
+def reset_budget() -> None:
+    """A new document: every pattern has its whole budget again."""
+    _SPENT.clear()
 _NEVER = r"(?!x)x"
 _META = set("\\.^$*+?{}[]|()")
 
@@ -61,50 +69,43 @@ class SafePattern:
     def pattern(self) -> str:
         return self.compiled.pattern
 
-    def _timeout(self, kwargs: dict[str, Any]) -> None:
-        if kwargs.get("timeout") is None:
-            kwargs["timeout"] = PATTERN_TIMEOUT
-
-    def _raise(self, seconds: float) -> "PatternTimeout":
+    def _raise(self, seconds: float, whole: bool = False) -> "PatternTimeout":
         where = f"{self.label}: " if self.label else ""
         shown = self.source if len(self.source) <= 120 else self.source[:117] + "…"
-        return PatternTimeout(f"{where}pattern {shown!r} took longer than {seconds:g} s on one piece of text; "
+        scope = f"{RULE_PATTERN_BUDGET:g} s on this document" if whole else f"{seconds:g} s on one piece of text"
+        return PatternTimeout(f"{where}pattern {shown!r} took longer than {scope}; "
                               "simplify it (nested repetition such as (a+)+ or (a|aa)+ backtracks without end)")
 
-    def search(self, *args: Any, **kwargs: Any):
-        self._timeout(kwargs)
+    def _run(self, fn, args: tuple, kwargs: dict[str, Any]):
+        key = self.source
+        spent = _SPENT.get(key, 0.0)
+        if kwargs.get("timeout") is None:
+            left = RULE_PATTERN_BUDGET - spent
+            if left <= 0:
+                raise self._raise(PATTERN_TIMEOUT, whole=True)
+            kwargs["timeout"] = PATTERN_TIMEOUT if left > PATTERN_TIMEOUT else left
+        start = perf_counter()
         try:
-            return self.compiled.search(*args, **kwargs)
+            return fn(*args, **kwargs)
         except TimeoutError:
-            raise self._raise(kwargs["timeout"]) from None
+            raise self._raise(kwargs["timeout"], whole=kwargs["timeout"] < PATTERN_TIMEOUT) from None
+        finally:
+            _SPENT[key] = spent + perf_counter() - start
+
+    def search(self, *args: Any, **kwargs: Any):
+        return self._run(self.compiled.search, args, kwargs)
 
     def match(self, *args: Any, **kwargs: Any):
-        self._timeout(kwargs)
-        try:
-            return self.compiled.match(*args, **kwargs)
-        except TimeoutError:
-            raise self._raise(kwargs["timeout"]) from None
+        return self._run(self.compiled.match, args, kwargs)
 
     def fullmatch(self, *args: Any, **kwargs: Any):
-        self._timeout(kwargs)
-        try:
-            return self.compiled.fullmatch(*args, **kwargs)
-        except TimeoutError:
-            raise self._raise(kwargs["timeout"]) from None
+        return self._run(self.compiled.fullmatch, args, kwargs)
 
     def finditer(self, *args: Any, **kwargs: Any) -> list:
-        self._timeout(kwargs)
-        try:
-            return list(self.compiled.finditer(*args, **kwargs))
-        except TimeoutError:
-            raise self._raise(kwargs["timeout"]) from None
+        return self._run(lambda *a, **k: list(self.compiled.finditer(*a, **k)), args, kwargs)
 
     def findall(self, *args: Any, **kwargs: Any) -> list:
-        self._timeout(kwargs)
-        try:
-            return self.compiled.findall(*args, **kwargs)
-        except TimeoutError:
-            raise self._raise(kwargs["timeout"]) from None
+        return self._run(self.compiled.findall, args, kwargs)
 
 
 @functools.lru_cache(maxsize=8192)
