@@ -14,7 +14,7 @@ from fzcheck.engine.check import check_path
 from fzcheck.app.cli import cli
 from fzcheck.render import Report
 from fzcheck.render.summary import render_summary
-from fzcheck.render.svg import COLORS
+from fzcheck.render.common import look
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +98,7 @@ def test_html_summary_matrix(batch, expected, tmp_path):
         cells = re.findall(r'<td class="cell" data-status="([a-z_]*)" [^>]*style="background:([^"]+)"', row)
         assert [s for s, _ in cells] == [r.status for r in sorted(d.results, key=lambda r: (
             {"structure": 0, "element": 1, "quality": 2}[r.group], [x.id for x in d.results].index(r.id)))]
-        assert all(color == COLORS[s] for s, color in cells)
+        assert all(color == look(s).color for s, color in cells)
     assert "<script" not in html
 
 

@@ -4,6 +4,13 @@ from __future__ import annotations
 LANGS = ("zh", "en")
 
 _MESSAGES: dict[str, dict[str, str]] = {
+    # separators: between the items of a list, between clauses
+    "sep.list": {"zh": "、", "en": ", "},
+    "sep.clause": {"zh": "；", "en": "; "},
+    # a remark in brackets after a text
+    "out.aside": {"zh": "{text}（{aside}）", "en": "{text} ({aside})"},
+    # a label and its text
+    "out.label": {"zh": "{label}：{text}", "en": "{label}: {text}"},
     # rule status
     "status.pass": {"zh": "通过", "en": "pass"},
     "status.partial": {"zh": "部分", "en": "partial"},
@@ -81,6 +88,16 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "report.published": {"zh": "发布日期", "en": "published"},
     "report.parts": {"zh": "报告结构", "en": "parts"},
     "report.profile": {"zh": "单位类别", "en": "profile"},
+    # why a profile (kind of reporting unit) was applied
+    "profile.where.title": {"zh": "标题", "en": "title"},
+    "profile.where.preamble": {"zh": "开头", "en": "opening text"},
+    "profile.where.body": {"zh": "正文开头", "en": "start of the body"},
+    "profile.auto_found": {"zh": "自动判断：{where}中有“{snippet}”", "en": "auto: the {where} names “{snippet}”"},
+    "profile.auto_none": {"zh": "自动判断：标题和开头未写明是乡镇、县级以上政府还是部门，按基本规则检查",
+                          "en": "auto: the title and opening text do not name the kind of unit; the base rules apply"},
+    "profile.given_cli": {"zh": "命令行指定 {name}", "en": "{name} given on the command line"},
+    "profile.given_config": {"zh": "配置文件 {file}指定 {name}", "en": "{name} given in config {file}"},
+    "profile.base": {"zh": "基本规则", "en": "base rules"},
     "report.no_parts": {"zh": "（未识别到分部分的标题）", "en": "(no part headings found)"},
     "report.fix": {"zh": "修改建议", "en": "fix"},
     "report.basis": {"zh": "依据", "en": "basis"},
@@ -121,6 +138,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "out.report": {"zh": "报告", "en": "report"},
     "out.unreadable": {"zh": "无法读取", "en": "unreadable"},
     "out.collective": {"zh": "（统称）", "en": " (collective)"},
+    "out.profile": {"zh": "{title}；{reason}", "en": "{title} ({reason})"},
     "group.structure": {"zh": "报告结构", "en": "structure"},
     "group.element": {"zh": "工作要素", "en": "elements"},
     "group.quality": {"zh": "报告质量", "en": "quality"},
@@ -134,21 +152,21 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "diff.items_lost": {"zh": "失去分项", "en": "items lost"},
     "diff.none": {"zh": "无变化", "en": "no change"},
     "diff.lost_required": {"zh": "新稿丢失了必备项：{names}", "en": "the new draft lost required rules: {names}"},
-    # fzcheck annotate: comments in the reviewer's marked-up copy
+    # fzcheck annotate: comments in the reviewer's marked-up copy ({mark}: the status mark, render.common.STATUS)
     "ann.summary": {"zh": "fzcheck 检查：得分{score}，等级{grade}，结论：{gate}（门槛{threshold}）",
                     "en": "fzcheck: score {score}, grade {grade}, gate {gate} (threshold {threshold})"},
     "ann.gaps": {"zh": "必备项缺失：{names}", "en": "required elements missing: {names}"},
     "ann.no_gaps": {"zh": "必备项均已具备", "en": "no required element is missing"},
-    "ann.credited": {"zh": "✔ {name}：已落实", "en": "✔ {name}: done"},
-    "ann.credited_collective": {"zh": "✔ {name}：已落实（统称）", "en": "✔ {name}: done (collective name)"},
-    "ann.credited_part": {"zh": "✔ {name}", "en": "✔ {name}"},
-    "ann.weak": {"zh": "◐ {name}：{message}", "en": "◐ {name}: {message}"},
-    "ann.not_credited": {"zh": "✘ {name}：此处不算落实——{why}", "en": "✘ {name}: does not count here — {why}"},
+    "ann.credited": {"zh": "{mark} {name}：已落实", "en": "{mark} {name}: done"},
+    "ann.credited_collective": {"zh": "{mark} {name}：已落实（统称）", "en": "{mark} {name}: done (collective name)"},
+    "ann.credited_part": {"zh": "{mark} {name}", "en": "{mark} {name}"},
+    "ann.weak": {"zh": "{mark} {name}：{message}", "en": "{mark} {name}: {message}"},
+    "ann.not_credited": {"zh": "{mark} {name}：此处不算落实——{why}", "en": "{mark} {name}: does not count here — {why}"},
     "ann.why.plan": {"zh": "只是计划", "en": "only a plan"},
     "ann.why.problem": {"zh": "只在问题部分", "en": "only among the shortcomings"},
     "ann.why.negated": {"zh": "表述为缺失", "en": "stated as lacking"},
-    "ann.missing": {"zh": "✘ 缺少：{name}（{severity}）——{message}", "en": "✘ Missing: {name} ({severity}) — {message}"},
-    "ann.missing_items": {"zh": "✘ {name}（{severity}）：缺少{items}", "en": "✘ {name} ({severity}): missing {items}"},
+    "ann.missing": {"zh": "{mark} 缺少：{name}（{severity}）——{message}", "en": "{mark} Missing: {name} ({severity}) — {message}"},
+    "ann.missing_items": {"zh": "{mark} {name}（{severity}）：缺少{items}", "en": "{mark} {name} ({severity}): missing {items}"},
     "ann.item_name": {"zh": "{rule}·{item}", "en": "{rule}: {item}"},
     "ann.no_part": {"zh": "报告没有“{part}”部分，批注在标题上", "en": "the report has no '{part}' part; noted on the title"},
     "ann.finding": {"zh": "⚠ {name}：{message}", "en": "⚠ {name}: {message}"},

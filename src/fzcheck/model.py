@@ -21,6 +21,11 @@ HIT_NEGATED = "negated"
 # A mention that is not the unit's deed in the year; its Evidence.reason says why
 # (other_body, other_year, name_only, title, heading_only, lookalike, … as the rule set names them).
 HIT_EXCLUDED = "not_counted"
+# What a rule that must be absent (kind absence) found, wherever it stands.
+HIT_FOUND = "found"
+HIT_STATUSES = (HIT_DONE, HIT_PLAN, HIT_PROBLEM, HIT_NEGATED, HIT_EXCLUDED, HIT_FOUND)
+# The reasons a mention is not credited that its status already says (WhyNot.reason).
+STATUS_REASONS = (HIT_PLAN, HIT_PROBLEM, HIT_NEGATED)
 
 # Item status (per element or per item of a multi-item element).
 ITEM_PASS = "pass"
@@ -28,6 +33,7 @@ ITEM_PLAN_ONLY = "plan_only"
 ITEM_PROBLEM_ONLY = "problem_only"
 ITEM_NEGATED = "negated"
 ITEM_MISSING = "missing"
+ITEM_STATUSES = (ITEM_PASS, ITEM_PLAN_ONLY, ITEM_PROBLEM_ONLY, ITEM_NEGATED, ITEM_MISSING)
 
 # Rule status.
 PASS = "pass"
@@ -35,6 +41,7 @@ PARTIAL = "partial"
 FAIL = "fail"
 NOT_APPLICABLE = "not_applicable"
 WAIVED = "waived"
+RULE_STATUSES = (PASS, PARTIAL, FAIL, NOT_APPLICABLE, WAIVED)
 
 
 @dataclass
@@ -126,7 +133,7 @@ class Evidence:
     line: int | None
     section: str
     role: str
-    status: str  # done / plan / problem / negated / not_counted
+    status: str  # one of HIT_STATUSES
     location: dict[str, Any] = field(default_factory=dict)
     pos: tuple[int, int] = (0, 0)  # (paragraph, offset) for ordering
     reason: str = ""  # why a mention does not count (see why_not); empty for done
@@ -205,6 +212,7 @@ class RuleResult:
     waiver: dict[str, Any] | None = None
     description: str = ""  # what counts, in the report's language (for the printed reports)
     why_not: WhyNot | None = None  # for a rule that is not pass: the closest mention and why
+    part: str | None = None  # the role of the part of a report where the rule's element belongs, if any
 
     def to_json(self, lang: str) -> dict[str, Any]:
         out = {

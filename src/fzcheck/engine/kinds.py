@@ -6,27 +6,64 @@ an absence, a date), never what any particular element is: that is in the rules.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
 import regex
 
-from fzcheck.i18n import pick, t
+from fzcheck.i18n import LANGS, pick, t
 from fzcheck.engine.match import MatchContext, closest, evidence, find_hits, found_in, item_status, to_evidence
-from fzcheck.model import (FAIL, HIT_DONE, ITEM_MISSING, ITEM_PASS, NEXT_YEAR, NOT_APPLICABLE, PARTIAL, PASS,
+from fzcheck.model import (ACHIEVEMENTS, FAIL, HIT_DONE, HIT_FOUND, HIT_PROBLEM, ITEM_MISSING, ITEM_PASS, NEXT_YEAR,
+                           NOT_APPLICABLE, PARTIAL, PASS,
                            Document, Evidence, ItemResult, RuleResult, WhyNot, short_heading)
 from fzcheck.engine.outline import iter_sections
 from fzcheck.rules.model import Rule
 from fzcheck.rules.patterns import Group, compile_pattern
 
 KindFn = Callable[[Rule, Document, MatchContext, str], RuleResult]
-KINDS: dict[str, KindFn] = {}
+
+# The type of a parameter that names a part of a report (one of model.ROLES).
+ROLE = "role"
 
 
-def kind(name: str):
+@dataclass(frozen=True)
+class Kind:
+    """A rule kind: its judge and the parameters its rules may carry beside the common
+    fields (they arrive in ``rule.params``). ``params`` maps each name to its type (int,
+    float, list, or ROLE); ``required`` names those a rule of the kind must give;
+    ``needs`` names common fields it must give (evidence). The rule-set schema says the
+    same (tests/test_kinds_schema.py keeps them equal)."""
+    name: str
+    judge: KindFn
+    params: dict[str, Any] = field(default_factory=dict)
+    required: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+
+    def __call__(self, rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResult:
+        return self.judge(rule, doc, ctx, lang)
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def kind(name: str, params: dict[str, Any] | None = None, required: tuple[str, ...] = (),
+         needs: tuple[str, ...] = ()):
     def register(fn: KindFn) -> KindFn:
-        KINDS[name] = fn
+        KINDS[name] = Kind(name, fn, dict(params or {}), tuple(required), tuple(needs))
         return fn
     return register
+
+
+def part_of(rule: Rule) -> str | None:
+    """The part of a report where a rule's element belongs: its ``part`` or ``role``, else
+    where its matchers count, else (an element) the achievements; None for the rest."""
+    named = rule.params.get("part") or rule.params.get("role")
+    if named:
+        return named
+    for m in list(rule.evidence) + [m for item in rule.items for m in item.evidence]:
+        if m.counts_in:
+            return m.counts_in[0]
+    return ACHIEVEMENTS if rule.kind == "element" else None
 
 
 def status_from_credit(credit: float) -> str:
@@ -42,7 +79,7 @@ def result(rule: Rule, lang: str, status: str, credit: float, message: str, *, f
         id=rule.id, title=rule.title, severity=rule.severity, weight=rule.weight, status=status,
         credit=credit, finding=finding or status, found_in=roles or [], items=items or [], evidence=ev or [],
         message=message, fix=pick(rule.fix, lang) if status != PASS else "", basis=rule.basis, group=rule.group,
-        description=pick(rule.description, lang),
+        description=pick(rule.description, lang), part=part_of(rule),
     )
     if status in (FAIL, PARTIAL):  # every rule that is not credited says why (elements say more)
         res.why_not = WhyNot(finding or status, None, {lang: message})
@@ -52,7 +89,7 @@ def result(rule: Rule, lang: str, status: str, credit: float, message: str, *, f
 def why_not(doc: Document, ctx: MatchContext, hits) -> WhyNot:
     """The closest mention of an element or item that is not credited, and why."""
     reason, ev = closest(doc, hits)
-    text = ctx.reason_titles.get(reason) or {lang: t(f"why.{reason}", lang) for lang in ("zh", "en")}
+    text = ctx.reason_titles.get(reason) or {lang: t(f"why.{reason}", lang) for lang in LANGS}
     return WhyNot(reason, ev, text)
 
 
@@ -64,7 +101,7 @@ def _finding_message(status: str, credit: float, lang: str, why: WhyNot | None =
     return t(f"msg.{status}", lang)
 
 
-@kind("element")
+@kind("element", params={"part": ROLE})
 def element(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResult:
     if not rule.items:
         hits = [h for m in rule.evidence for h in find_hits(ctx, m, judge_deeds=True)]
@@ -100,11 +137,10 @@ def element(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResu
     credit = earned / total if total else 0.0
     done = sum(1 for i in items if i.status == ITEM_PASS)
     message = t("msg.items", lang, total=len(items), done=done)
-    missing = [f"{pick(i.title, lang)}（{t('item.' + i.status, lang)}）" if lang == "zh"
-               else f"{pick(i.title, lang)} ({t('item.' + i.status, lang)})"
+    missing = [t("out.aside", lang, text=pick(i.title, lang), aside=t("item." + i.status, lang))
                for i in items if i.status != ITEM_PASS]
     if missing:
-        message += t("msg.items_missing", lang, names="、".join(missing) if lang == "zh" else ", ".join(missing))
+        message += t("msg.items_missing", lang, names=t("sep.list", lang).join(missing))
     summary = ITEM_PASS if done == len(items) else ("partial" if done else "missing")
     res = result(rule, lang, status_from_credit(credit), credit, message, finding=summary, items=items,
                  ev=evidence(doc, all_hits, limit=5), roles=found_in(doc, all_hits))
@@ -123,7 +159,7 @@ def _heading_evidence(doc: Document, section) -> Evidence:
                     section.role, HIT_DONE)
 
 
-@kind("section")
+@kind("section", params={"role": ROLE, "sub_credit": float}, required=("role",))
 def section(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResult:
     role = rule.params["role"]
     tops = [s for s in doc.root.children
@@ -141,7 +177,7 @@ def section(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResu
     return result(rule, lang, FAIL, 0.0, t("msg.section_missing", lang), finding="missing")
 
 
-@kind("count")
+@kind("count", params={"min": int}, needs=("evidence",))
 def count(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResult:
     need = int(rule.params.get("min", 1))
     hits = [h for m in rule.evidence for h in find_hits(ctx, m) if h.status == HIT_DONE]
@@ -151,19 +187,19 @@ def count(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResult
                   finding=str(n), ev=evidence(doc, hits, limit=5), roles=found_in(doc, hits))
 
 
-@kind("absence")
+@kind("absence", needs=("evidence",))
 def absence(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResult:
     hits = [h for m in rule.evidence for h in find_hits(ctx, m)]
     if not hits:
         return result(rule, lang, PASS, 1.0, t("msg.absent_ok", lang), finding="none")
     shown = evidence(doc, hits, limit=5)
     for e in shown:  # what must be absent is "found", wherever it stands
-        e.status = "found"
+        e.status = HIT_FOUND
     return result(rule, lang, FAIL, 0.0, t("msg.absent_found", lang, n=len(hits)), finding=str(len(hits)),
                   ev=shown, roles=found_in(doc, hits))
 
 
-@kind("deadline")
+@kind("deadline", params={"month": int, "day": int, "year_offset": int}, required=("month", "day"))
 def deadline(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResult:
     if not doc.published or doc.year is None:
         msg = t("msg.deadline_unknown", lang) if not doc.published else t("msg.year_unknown", lang)
@@ -186,7 +222,7 @@ def deadline(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleRes
 _YEAR_IN = regex.compile(r"(?<![\d\-—–~至到])((?:19|20)\d{2})\s*年")
 
 
-@kind("year-consistency")
+@kind("year-consistency", params={"anachronisms": list})
 def year_consistency(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResult:
     year = doc.year
     if year is None:
@@ -220,7 +256,7 @@ def year_consistency(rule: Rule, doc: Document, ctx: MatchContext, lang: str) ->
         for m in _YEAR_IN.finditer(s.text):
             if int(m.group(1)) > year + 1:
                 problems.append(t("msg.year_future", lang, got=m.group(1)))
-                ev.append(to_evidence(doc, Hit(i, m.start(), m.end(), "problem")))
+                ev.append(to_evidence(doc, Hit(i, m.start(), m.end(), HIT_PROBLEM)))
                 break
         if len(problems) > 6:
             break
@@ -234,10 +270,10 @@ def year_consistency(rule: Rule, doc: Document, ctx: MatchContext, lang: str) ->
             m = pat.search(s.text)
             if m:
                 problems.append(t("msg.anachronism", lang, term=m.group(0), since=entry["since"]))
-                ev.append(to_evidence(doc, Hit(i, m.start(), m.end(), "problem")))
+                ev.append(to_evidence(doc, Hit(i, m.start(), m.end(), HIT_PROBLEM)))
                 break
     if not problems:
         return result(rule, lang, PASS, 1.0, t("msg.years_ok", lang, year=year), finding="consistent")
-    sep = "；" if lang == "zh" else "; "
-    return result(rule, lang, FAIL, 0.0, t("msg.years_bad", lang, year=year, problems=sep.join(dict.fromkeys(problems))),
+    problems_text = t("sep.clause", lang).join(dict.fromkeys(problems))
+    return result(rule, lang, FAIL, 0.0, t("msg.years_bad", lang, year=year, problems=problems_text),
                   finding="inconsistent", ev=ev[:5])

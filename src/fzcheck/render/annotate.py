@@ -37,13 +37,14 @@ from typing import Any
 
 from fzcheck.errors import FzError, InputError
 from fzcheck.i18n import pick, t
-from fzcheck.model import (ACHIEVEMENTS, FAIL, NOT_APPLICABLE, PASS, WAIVED, Document, DocumentResult,
-                           Evidence, RawDocument)
+from fzcheck.render.common import basis_text, look
+from fzcheck.model import (ACHIEVEMENTS, FAIL, HIT_DONE, HIT_EXCLUDED, HIT_NEGATED, HIT_PLAN, HIT_PROBLEM,
+                           NOT_APPLICABLE, PARTIAL, PASS, WAIVED, Document, DocumentResult, Evidence, RawDocument)
 
 DEFAULT_AUTHOR = "fzcheck"
 SUFFIX = ".reviewed.docx"
-_NOT_DONE = ("plan", "problem", "negated", "not_counted")
-_ROLE_OF_RULE = {"first-responsible-duty": "first_responsible"}
+_PASS, _PARTIAL, _FAIL = look(PASS).mark, look(PARTIAL).mark, look(FAIL).mark
+_NOT_DONE = (HIT_PLAN, HIT_PROBLEM, HIT_NEGATED, HIT_EXCLUDED)
 
 
 class MissingExtra(FzError):
@@ -57,7 +58,8 @@ def require_docx() -> None:
     except ImportError:
         raise MissingExtra(t("ann.missing_extra")) from None
     if not hasattr(_D, "add_comment"):
-        raise MissingExtra(t("ann.missing_extra") + f"（python-docx {getattr(docx, '__version__', '?')}）")
+        raise MissingExtra(t("out.aside", text=t("ann.missing_extra"),
+                             aside=f"python-docx {getattr(docx, '__version__', '?')}"))
 
 
 def default_output(path: str) -> str:
@@ -152,7 +154,7 @@ def plan_notes(doc: Document, result: DocumentResult, ruleset, lang: str) -> lis
     title.add(t("ann.summary", lang, score=f"{result.score:g}", grade=result.grade,
                 gate=t("report.gate_pass" if result.passed else "report.gate_fail", lang),
                 threshold=f"{result.threshold:g}"))
-    sep = "、" if lang == "zh" else ", "
+    sep = t("sep.list", lang)
     title.add(t("ann.gaps", lang, names=sep.join(gaps)) if gaps else t("ann.no_gaps", lang))
     for r in result.results:
         if r.status in (NOT_APPLICABLE, WAIVED):
@@ -166,12 +168,12 @@ def plan_notes(doc: Document, result: DocumentResult, ruleset, lang: str) -> lis
             _items(r, rule, name, details, places, note, credit, lang)
         elif kind == "section":
             if r.status == PASS:
-                _on(places, credit, r.evidence[:1]).add(t("ann.credited_part", lang, name=name))
+                _on(places, credit, r.evidence[:1]).add(t("ann.credited_part", lang, mark=_PASS, name=name))
             elif r.evidence:
-                _on(places, note, r.evidence[:1]).add(t("ann.weak", lang, name=name, message=r.message),
+                _on(places, note, r.evidence[:1]).add(t("ann.weak", lang, mark=_PARTIAL, name=name, message=r.message),
                                                              *details)
             else:
-                note(places.title()).add(t("ann.missing", lang, name=name, severity=t(
+                note(places.title()).add(t("ann.missing", lang, mark=_FAIL, name=name, severity=t(
                     "severity." + r.severity, lang), message=r.message), *details)
         elif kind in ("element", "count"):
             _element(r, rule, name, details, places, note, credit, lang)
@@ -191,20 +193,20 @@ def plan_notes(doc: Document, result: DocumentResult, ruleset, lang: str) -> lis
 
 
 def _element(r, rule, name, details, places, note, credit, lang) -> None:
-    done = [e for e in r.evidence if e.status == "done"]
+    done = [e for e in r.evidence if e.status == HIT_DONE]
     if r.status == PASS and done:
-        credit(places.sentence(done[0]) or places.title()).add(t("ann.credited", lang, name=name))
+        credit(places.sentence(done[0]) or places.title()).add(t("ann.credited", lang, mark=_PASS, name=name))
         return
     if done:  # partial credit: a weak mention counts for part
         note(places.sentence(done[0]) or places.title()).add(
-            t("ann.weak", lang, name=name, message=r.message), *details[:1])
+            t("ann.weak", lang, mark=_PARTIAL, name=name, message=r.message), *details[:1])
         return
     reason = _reason(r, lang)
     if _not_credited(r, reason, name, details, places, note, lang):
         return
     home = places.home(rule, r)
     note(home or places.title()).add(
-        t("ann.missing", lang, name=name, severity=t("severity." + r.severity, lang), message=r.message),
+        t("ann.missing", lang, mark=_FAIL, name=name, severity=t("severity." + r.severity, lang), message=r.message),
         *([] if home else [t("ann.no_part", lang, part=t("role." + places.home_role(rule, r), lang))]),
         *details)
 
@@ -213,19 +215,19 @@ def _items(r, rule, name, details, places, note, credit, lang) -> None:
     missing = []
     for item in r.items:
         iname = t("ann.item_name", lang, rule=name, item=pick(item.title, lang) or item.id)
-        done = [e for e in item.evidence if e.status == "done"]
+        done = [e for e in item.evidence if e.status == HIT_DONE]
         if item.status == PASS:
             if done:
                 key = "ann.credited_collective" if item.collective else "ann.credited"
-                credit(places.sentence(done[0]) or places.title()).add(t(key, lang, name=iname))
+                credit(places.sentence(done[0]) or places.title()).add(t(key, lang, mark=_PASS, name=iname))
             continue
         if not _not_credited(item, _reason(item, lang), iname, details[:1], places, note, lang):
             missing.append(pick(item.title, lang) or item.id)
     if missing:
-        sep = "、" if lang == "zh" else ", "
+        sep = t("sep.list", lang)
         home = places.home(rule, r)
         note(home or places.title()).add(
-            t("ann.missing_items", lang, name=name, items=sep.join(missing),
+            t("ann.missing_items", lang, mark=_FAIL, name=name, items=sep.join(missing),
               severity=t("severity." + r.severity, lang)), *details)
 
 
@@ -239,7 +241,7 @@ def _not_credited(obj, reason, name, details, places, note, lang) -> bool:
         return False
     for i, ev in enumerate(shown[:3]):
         why = why_text if (why_text and i == 0 and why_ev is not None) else places.why(ev, lang)
-        note(places.sentence(ev)).add(t("ann.not_credited", lang, name=name, why=why), *details[:1])
+        note(places.sentence(ev)).add(t("ann.not_credited", lang, mark=_FAIL, name=name, why=why), *details[:1])
     return True
 
 
@@ -266,7 +268,7 @@ def _details(r, lang: str) -> list[str]:
         out.append(t("ann.fix", lang, text=r.fix))
     if r.description:
         out.append(t("ann.requirement", lang, text=r.description))
-    basis = "；".join((b.get("doc") or "") + (b.get("article") or "") for b in r.basis or [])
+    basis = basis_text(r, lang)
     if basis:
         out.append(t("ann.basis", lang, text=basis))
     return out
@@ -342,15 +344,8 @@ class _Places:
         return None
 
     def home_role(self, rule, r) -> str:
-        roles: list[str] = []
-        for m in list(getattr(rule, "evidence", None) or []) + [m for i in getattr(rule, "items", None) or []
-                                                                 for m in i.evidence]:
-            for role in getattr(m, "counts_in", None) or ():
-                if role not in roles:
-                    roles.append(role)
-        if r.id in _ROLE_OF_RULE:
-            roles.insert(0, _ROLE_OF_RULE[r.id])
-        return roles[0] if roles else ACHIEVEMENTS
+        """The part where the rule's element belongs (the engine's RuleResult.part)."""
+        return r.part or ACHIEVEMENTS
 
     def home(self, rule, r) -> tuple[int, int, int] | None:
         """The heading of the part where the rule's element belongs."""

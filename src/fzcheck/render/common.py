@@ -1,29 +1,94 @@
-"""Helpers shared by the printed and CI renderers (html, markdown, sarif, junit, summary)."""
+"""Helpers shared by every renderer (text, html, svg, markdown, sarif, junit, summary, diff,
+annotate): the one status table, the one rule order, titles, places and reasons in words."""
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 
 from fzcheck.i18n import pick, t
-from fzcheck.model import FAIL, NOT_APPLICABLE, PARTIAL, PASS, WAIVED, DocumentResult, Evidence, RuleResult, WhyNot
+from fzcheck.model import (FAIL, HIT_DONE, HIT_EXCLUDED, HIT_FOUND, HIT_NEGATED, HIT_PLAN, HIT_PROBLEM, HIT_STATUSES,
+                           ITEM_PASS, NOT_APPLICABLE, PARTIAL, PASS, RULE_STATUSES, STATUS_REASONS, WAIVED,
+                           DocumentResult, Evidence, RuleResult, WhyNot)
 
-# Missing and partial first, then waived, passed, not applicable.
-ORDER = {FAIL: 0, PARTIAL: 1, WAIVED: 2, PASS: 3, NOT_APPLICABLE: 4}
+
+@dataclass(frozen=True)
+class Look:
+    """How a rule status is shown: its mark (terminal, HTML, SVG), its mark in Markdown, its
+    terminal colour (a click colour name) and its colour on a page. Its words are
+    ``i18n.t("status." + status)``."""
+    mark: str
+    emoji: str
+    term: str
+    color: str
+
+
+# The one status table, in the order every report lists rules and legends:
+# missing and partial first, then waived, passed, not applicable.
+STATUS: dict[str, Look] = {
+    FAIL: Look("✘", "❌", "red", "#c62828"),
+    PARTIAL: Look("◐", "🟡", "yellow", "#e0a100"),
+    WAIVED: Look("≈", "⚪", "cyan", "#5c8fb8"),
+    PASS: Look("✔", "✅", "green", "#2e7d32"),
+    NOT_APPLICABLE: Look("–", "➖", "bright_black", "#9e9e9e"),
+}
+assert set(STATUS) == set(RULE_STATUSES)
+UNKNOWN = Look("", "", "", "#9e9e9e")
+ORDER = {status: i for i, status in enumerate(STATUS)}
 SEVERITY_ORDER = {"required": 0, "recommended": 1, "info": 2}
-GROUP_ORDER = {"structure": 0, "element": 1, "quality": 2}
+
+# Evidence (a quoted mention): the colour of its status on a page; its words are
+# ``i18n.t("hit." + status)``.
+HIT_COLOR: dict[str, str] = {
+    HIT_DONE: STATUS[PASS].color,
+    HIT_PLAN: STATUS[PARTIAL].color,
+    HIT_PROBLEM: STATUS[FAIL].color,
+    HIT_NEGATED: STATUS[FAIL].color,
+    HIT_FOUND: STATUS[FAIL].color,
+    HIT_EXCLUDED: "#757575",
+}
+assert set(HIT_COLOR) == set(HIT_STATUSES)
 MAX_EVIDENCE = 4  # quotes shown per rule that needs work; one for a rule that passes
 
 
+def look(status: str) -> Look:
+    """The look of a rule status ("" marks for an unknown one)."""
+    return STATUS.get(status, UNKNOWN)
+
+
+def item_look(status: str) -> Look:
+    """An item of a rule is done or not: the look of a rule that passes or fails."""
+    return STATUS[PASS] if status == ITEM_PASS else STATUS[FAIL]
+
+
+def status_text(status: str | None, lang: str) -> str:
+    """A rule status in words ("–" for none)."""
+    return t("status." + status, lang) if status else "–"
+
+
+def catalogue_order(results: list[RuleResult]) -> list[RuleResult]:
+    """Rules as the rule set lists them, grouped by area (structure, elements, quality …) in
+    the order the areas first appear: the order of the batch summary's columns, the SARIF
+    rule list and the coverage chart, and the tie-break of :func:`sorted_rules`."""
+    groups: dict[str, int] = {}
+    for r in results:
+        groups.setdefault(r.group or "element", len(groups))
+    position = {id(r): i for i, r in enumerate(results)}
+    return sorted(results, key=lambda r: (groups[r.group or "element"], position[id(r)]))
+
+
 def sorted_rules(results: list[RuleResult]) -> list[RuleResult]:
-    return sorted(results, key=lambda r: (ORDER.get(r.status, 9), SEVERITY_ORDER.get(r.severity, 9), -r.weight))
+    """The one order in which every report lists a document's rules: what needs work first
+    (status, then severity, then weight), ties in :func:`catalogue_order`."""
+    return sorted(catalogue_order(results),
+                  key=lambda r: (ORDER.get(r.status, len(ORDER)), SEVERITY_ORDER.get(r.severity, 9), -r.weight))
 
 
 def title_of(r: RuleResult, lang: str) -> str:
     return pick(r.title, lang) or r.id
 
 
-def basis_text(r: RuleResult) -> str:
-    return "；".join(b.get("doc", "") + (b.get("article") or "") for b in r.basis)
+def basis_text(r: RuleResult, lang: str = "zh") -> str:
+    return t("sep.clause", lang).join(b.get("doc", "") + (b.get("article") or "") for b in r.basis)
 
 
 def points(r: RuleResult) -> str:
@@ -54,9 +119,7 @@ def profile_text(profile: dict | None, lang: str) -> str:
     """Which profile (kind of reporting unit) was applied, and why; "" without --profile."""
     if not profile:
         return ""
-    if lang == "zh":
-        return f"{profile['title']}；{profile['reason']}"
-    return f"{profile['title']} ({profile['reason']})"
+    return t("out.profile", lang, title=profile["title"], reason=profile["reason"])
 
 
 def location_text(ev: Evidence, lang: str) -> str:
@@ -64,10 +127,18 @@ def location_text(ev: Evidence, lang: str) -> str:
     return " · ".join(parts)
 
 
+def hit_status_text(status: str, lang: str) -> str:
+    return t("hit." + status, lang) if status in HIT_STATUSES else status
+
+
 def hit_text(ev: Evidence, lang: str) -> str:
-    status = (t("hit." + ev.status, lang)
-              if ev.status in ("done", "plan", "problem", "negated", "found", "not_counted") else ev.status)
-    return f"{status} · {t('role.' + ev.role, lang)}"
+    return f"{hit_status_text(ev.status, lang)} · {t('role.' + ev.role, lang)}"
+
+
+def tells_more(why: WhyNot | None) -> bool:
+    """Whether a reason adds to what the finding and the quoted evidence say: a closest
+    mention set aside for a reason of its own (not merely a plan, a problem, a lacking)."""
+    return why is not None and why.evidence is not None and why.reason not in STATUS_REASONS
 
 
 def why_text(why: WhyNot | None, lang: str, with_place: bool = True) -> str:
@@ -79,7 +150,7 @@ def why_text(why: WhyNot | None, lang: str, with_place: bool = True) -> str:
     if why.evidence is None or not with_place:
         return words
     loc = location_text(why.evidence, lang)
-    return f"{words}（{loc}）" if lang == "zh" and loc else (f"{words} ({loc})" if loc else words)
+    return t("out.aside", lang, text=words, aside=loc) if loc else words
 
 
 def shown_evidence(r: RuleResult) -> tuple[list[Evidence], int]:
@@ -98,8 +169,7 @@ def gate_text(d: DocumentResult, lang: str) -> str:
 
 def required_failed(d: DocumentResult, lang: str) -> str:
     """The titles of the required rules that fail (why a report with a good score fails the gate)."""
-    sep = ", " if lang == "en" else "、"
-    return sep.join(title_of(r, lang) for r in sorted_rules(d.results) if r.severity == "required" and r.status == FAIL)
+    return t("sep.list", lang).join(title_of(r, lang) for r in sorted_rules(d.results) if r.severity == "required" and r.status == FAIL)
 
 
 def group_name(group: str, lang: str) -> str:
@@ -128,9 +198,9 @@ class Area:
 
 def areas(d: DocumentResult) -> list[Area]:
     groups: dict[str, list[RuleResult]] = {}
-    for r in d.results:
+    for r in catalogue_order(d.results):
         groups.setdefault(r.group or "element", []).append(r)
-    return [Area(g, rs) for g, rs in sorted(groups.items(), key=lambda kv: (GROUP_ORDER.get(kv[0], 9), kv[0]))]
+    return [Area(g, rs) for g, rs in groups.items()]
 
 
 def relative_uri(path: str, base: str | None = None) -> str:
@@ -147,17 +217,12 @@ def relative_uri(path: str, base: str | None = None) -> str:
 
 
 def first_line(r: RuleResult, d: DocumentResult) -> int | None:
-    """Where a finding points: its first quoted evidence, else the start of the relevant section."""
+    """Where a finding points: its first quoted evidence, else the start of the part where the
+    rule's element belongs (the rule's ``part``), else of the first part."""
     # What needs work (a plan, a problem, a lacking clause) before what is done.
-    for ev in sorted(r.evidence, key=lambda ev: ev.status == "done"):
+    for ev in sorted(r.evidence, key=lambda ev: ev.status == HIT_DONE):
         if ev.line:
             return ev.line
-    role = r.found_in[0] if r.found_in else _ROLE_OF_RULE.get(r.id, _ROLE_OF_GROUP.get(r.group))
-    for s in d.sections:
-        if s.get("line") and (role is None or s.get("role") == role):
-            return s["line"]
-    return None
-
-
-_ROLE_OF_GROUP = {"element": "achievements"}
-_ROLE_OF_RULE = {"structure.causes": "shortcomings", "first-responsible-duty": "first_responsible"}
+    role = r.found_in[0] if r.found_in else r.part
+    lines = [s["line"] for s in d.sections if s.get("line")]
+    return next((s["line"] for s in d.sections if s.get("line") and s.get("role") == role), lines[0] if lines else None)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from fzcheck.engine.diff import Diff, RuleChange
 from fzcheck.i18n import pick, t
+from fzcheck.render.common import look, status_text
 from fzcheck.render.jsonfmt import dumps
 from fzcheck.render.markdown import esc
 
 
 def _sep(lang: str) -> str:
-    return ", " if lang == "en" else "、"
+    return t("sep.list", lang)
 
 
 def _status(s: str | None, lang: str) -> str:
-    return t("status." + s, lang) if s else "–"
+    return f"{look(s).mark} {status_text(s, lang)}" if s else status_text(s, lang)
 
 
 def to_dict(diff: Diff, lang: str = "zh") -> dict:
@@ -74,7 +75,8 @@ def render_markdown(diff: Diff, lang: str = "zh") -> str:
             lines.append(f"**{t('diff.' + kind, lang)}**")
             lines.append("")
             for c in changes:
-                extra = "".join(f"; {t('diff.items_' + k, lang)}: " + _sep(lang).join(esc(pick(x, lang)) for x in v)
+                extra = "".join(t("sep.clause", lang) + f"{t('diff.items_' + k, lang)}: "
+                                + _sep(lang).join(esc(pick(x, lang)) for x in v)
                                 for k, v in (("gained", c.items_gained), ("lost", c.items_lost)) if v)
                 lines.append(f"- {esc(pick(c.title, lang) or c.id)} (`{c.id}`, {t('severity.' + c.severity, lang)}): "
                              f"{_status(c.old, lang)} → {_status(c.new, lang)}{extra}")

@@ -9,11 +9,12 @@ from __future__ import annotations
 from html import escape
 
 from fzcheck.i18n import pick, t
-from fzcheck.model import FAIL, PARTIAL, PASS, DocumentResult, Evidence, RuleResult
+from fzcheck.model import FAIL, ITEM_PASS, PARTIAL, PASS, STATUS_REASONS, DocumentResult, Evidence, RuleResult
 from fzcheck.render import Report
-from fzcheck.render.common import (profile_text, basis_text, doc_title, gate_text, hit_text, location_text, points,
-                                   required_failed, shown_evidence, sorted_rules, title_of, why_text)
-from fzcheck.render.svg import COLORS, MARKS, coverage_chart
+from fzcheck.render.common import (HIT_COLOR, basis_text, doc_title, gate_text, hit_text, item_look, location_text,
+                                   look, points, profile_text, required_failed, shown_evidence, sorted_rules,
+                                   status_text, tells_more, title_of, why_text)
+from fzcheck.render.svg import coverage_chart
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
 
@@ -36,13 +37,13 @@ h2 { font-size: 12.5pt; margin: 6mm 0 2mm; border-bottom: 1.5pt solid #37474f; p
 table.meta { border-collapse: collapse; font-size: 9.5pt; }
 table.meta th { text-align: left; color: #546e7a; font-weight: normal; padding: 0.4mm 4mm 0.4mm 0; white-space: nowrap; }
 table.meta td { padding: 0.4mm 0; word-break: break-all; }
-table.meta tr.why th, table.meta tr.why td { color: #c62828; font-weight: bold; }
+table.meta tr.why th, table.meta tr.why td { color: $fail; font-weight: bold; }
 .scorebox { min-width: 42mm; text-align: center; border: 1pt solid #b0bec5; border-radius: 2mm; padding: 2mm 3mm; }
 .score { font-size: 28pt; font-weight: bold; line-height: 1.1; }
 .score small { font-size: 10pt; color: #546e7a; font-weight: normal; }
 .grade { font-size: 12pt; margin: 1mm 0; }
 .gate { display: inline-block; color: #fff; padding: 0.5mm 3mm; border-radius: 1mm; font-weight: bold; }
-.gate.pass { background: #2e7d32; } .gate.fail { background: #c62828; }
+.gate.pass { background: $pass; } .gate.fail { background: $fail; }
 .threshold { font-size: 8.5pt; color: #546e7a; }
 ul.parts { margin: 1mm 0 0; padding-left: 5mm; font-size: 9.5pt; }
 svg.coverage { display: block; max-width: 100%; break-inside: avoid; }
@@ -61,11 +62,9 @@ dl { margin: 0; display: grid; grid-template-columns: auto 1fr; column-gap: 2mm;
 dt { color: #546e7a; white-space: nowrap; } dd { margin: 0; }
 ul.items { margin: 0; padding: 0; list-style: none; }
 ul.items li { display: inline-block; margin-right: 3mm; }
-.ok { color: #2e7d32; } .no { color: #c62828; }
+.ok { color: $pass; } .no { color: $fail; }
 blockquote { margin: 0.8mm 0; padding: 0.3mm 2mm; border-left: 2pt solid #90a4ae; background: #fafafa; }
-blockquote.hit-done { border-left-color: #2e7d32; } blockquote.hit-plan { border-left-color: #e0a100; }
-blockquote.hit-problem, blockquote.hit-negated, blockquote.hit-found { border-left-color: #c62828; }
-blockquote.hit-not_counted { border-left-color: #757575; }
+$hits
 ul.items li span.why { color: #555; margin-left: 1mm; }
 ul.items li span.why::before { content: "— "; }
 mark { background: #fff59d; color: inherit; }
@@ -78,7 +77,8 @@ table.errors td, table.errors th { text-align: left; padding: 1mm 2mm; border-bo
   .doc, .sheet { width: auto; margin: 0; padding: 0; box-shadow: none; }
   .doc + .doc, .doc + .sheet, .sheet + .sheet, .sheet + .doc { break-before: page; }
 }
-"""
+""".replace("$pass", look(PASS).color).replace("$fail", look(FAIL).color).replace(
+    "$hits", "\n".join(f"blockquote.hit-{status} {{ border-left-color: {color}; }}" for status, color in HIT_COLOR.items()))
 
 
 def e(text: object) -> str:
@@ -94,8 +94,8 @@ def page(title: str, body: str, lang: str) -> str:
 
 
 def badge(status: str, lang: str) -> str:
-    return (f'<span class="badge" style="background:{COLORS.get(status, "#9e9e9e")}">'
-            f"{MARKS.get(status, '')} {e(t('status.' + status, lang))}</span>")
+    return (f'<span class="badge" style="background:{look(status).color}">'
+            f"{look(status).mark} {e(status_text(status, lang))}</span>")
 
 
 def _quote(ev: Evidence, lang: str) -> str:
@@ -111,15 +111,14 @@ def _details(r: RuleResult, lang: str) -> str:
     rows = [(t("out.finding", lang), e(r.message))]
     if r.items:
         lis = "".join(
-            f'<li class="{"ok" if i.status == PASS else "no"}">{"✔" if i.status == PASS else "✘"} '
-            f"{e(pick(i.title, lang) or i.id)}：{e(t('item.' + i.status, lang))}"
-            f"{e(t('out.collective', lang)) if i.collective else ''}"
-            + (f'<span class="why">{e(why_text(i.why_not, lang))}</span>' if i.why_not is not None
-               and i.why_not.evidence is not None and i.why_not.reason not in ("plan", "problem", "negated") else "")
+            f'<li class="{"ok" if i.status == ITEM_PASS else "no"}">{item_look(i.status).mark} '
+            + e(t("out.label", lang, label=pick(i.title, lang) or i.id,
+                  text=t("item." + i.status, lang) + (t("out.collective", lang) if i.collective else "")))
+            + (f'<span class="why">{e(why_text(i.why_not, lang))}</span>' if tells_more(i.why_not) else "")
             + "</li>" for i in r.items)
         rows.append((t("out.items", lang), f'<ul class="items">{lis}</ul>'))
     if (r.why_not is not None and r.status != PASS and not r.items
-            and r.why_not.reason not in ("plan", "problem", "negated")):
+            and r.why_not.reason not in STATUS_REASONS):
         why = r.why_not
         rows.append((t("out.why_not", lang), f'<strong>{e(pick(why.text, lang))}</strong>'
                      + (_quote(why.evidence, lang) if why.evidence is not None else "")))
@@ -128,7 +127,7 @@ def _details(r: RuleResult, lang: str) -> str:
     if r.fix and r.status in (FAIL, PARTIAL):
         rows.append((t("report.fix", lang), f"<strong>{e(r.fix)}</strong>"))
     if r.basis:
-        rows.append((t("report.basis", lang), e(basis_text(r))))
+        rows.append((t("report.basis", lang), e(basis_text(r, lang))))
     shown, more = shown_evidence(r)
     if shown:
         quotes = "".join(_quote(ev, lang) for ev in shown)
@@ -174,7 +173,7 @@ def _header(d: DocumentResult, lang: str) -> str:
             f'<div class="head"><div class="info"><table class="meta">{rows}</table></div>'
             f'<div class="scorebox"><div class="score" data-score="{d.score:g}">{d.score:g}'
             f"<small>/100</small></div>"
-            f'<div class="grade">{e(t("report.grade", lang))}：<strong>{e(d.grade)}</strong></div>'
+            f'<div class="grade">{t("out.label", lang, label=e(t("report.grade", lang)), text=f"<strong>{e(d.grade)}</strong>")}</div>'
             f'<div class="gate {gate}">{e(gate_text(d, lang))}</div>'
             f'<div class="threshold">{e(t("report.threshold", lang))} {d.threshold:g}</div></div></div>')
 

@@ -1,12 +1,20 @@
 """JSON output: the contract other tools build on (fields are added, never renamed)."""
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any, Iterable, Iterator
 
 import orjson
 
+from fzcheck.model import DocumentResult
 from fzcheck.render import Report
+from fzcheck.render.common import catalogue_order
+
+
+def document_json(d: DocumentResult, lang: str) -> dict:
+    """One document as JSON, its rules in the rule set's order (common.catalogue_order)."""
+    return dataclasses.replace(d, results=catalogue_order(d.results)).to_json(lang)
 
 
 def to_dict(report: Report, lang: str) -> dict:
@@ -14,7 +22,7 @@ def to_dict(report: Report, lang: str) -> dict:
         "tool": {"name": "fzcheck", "version": report.tool_version},
         "ruleset": {"id": report.ruleset_id, "version": report.ruleset_version},
         "lang": lang,
-        "documents": [d.to_json(lang) for d in report.documents],
+        "documents": [document_json(d, lang) for d in report.documents],
         "errors": report.errors,
     }
     if report.profile:
@@ -59,7 +67,7 @@ class JsonDocument:
 
     def __call__(self, result) -> bytes:
         # JSON strings hold no raw newline: the replacement touches the layout only
-        return _dumps(result.to_json(self.lang)).replace(b"\n", _DOC_INDENT)
+        return _dumps(document_json(result, self.lang)).replace(b"\n", _DOC_INDENT)
 
 
 def _envelope(report: Report, lang: str) -> tuple[str, str]:

@@ -12,7 +12,7 @@ import regex
 from fzcheck.i18n import t
 from fzcheck.model import FAIL, NOT_APPLICABLE, PARTIAL, WAIVED, DocumentResult
 from fzcheck.render import Report
-from fzcheck.render.common import basis_text, location_text, relative_uri, sorted_rules, title_of
+from fzcheck.render.common import basis_text, location_text, relative_uri, sorted_rules, status_text, title_of
 
 _BAD_XML = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -39,15 +39,15 @@ def _suite(d: DocumentResult, lang: str) -> ET.Element:
             if r.fix:
                 body.append(f"{t('report.fix', lang)}: {r.fix}")
             if r.basis:
-                body.append(f"{t('report.basis', lang)}: {basis_text(r)}")
+                body.append(f"{t('report.basis', lang)}: {basis_text(r, lang)}")
             for ev in r.evidence[:4]:
                 body.append(f"“{ev.text}” [{location_text(ev, lang)}]")
-            failure = ET.SubElement(case, "failure", message=clean(f"{t('status.' + r.status, lang)}: {r.message}"),
+            failure = ET.SubElement(case, "failure", message=clean(f"{status_text(r.status, lang)}: {r.message}"),
                                     type=clean(f"{r.severity}.{r.status}"))
             failure.text = clean("\n".join(body))
         elif r.status in (NOT_APPLICABLE, WAIVED):
             skipped += 1
-            ET.SubElement(case, "skipped", message=clean(f"{t('status.' + r.status, lang)}: {r.message}"))
+            ET.SubElement(case, "skipped", message=clean(f"{status_text(r.status, lang)}: {r.message}"))
     suite.set("tests", str(len(d.results)))
     suite.set("failures", str(failures))
     suite.set("errors", "0")

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from fzcheck.i18n import pick, t
-from fzcheck.model import FAIL, NOT_APPLICABLE, PARTIAL, PASS, WAIVED, DocumentResult, RuleResult
+from fzcheck.model import FAIL, PARTIAL, PASS, STATUS_REASONS, DocumentResult, RuleResult
 from fzcheck.render import Report
-from fzcheck.render.common import (profile_text, areas, basis_text, doc_title, gate_text, group_name, hit_text, location_text,
-                                   points, required_failed, shown_evidence, sorted_rules, title_of, why_text)
+from fzcheck.render.common import (areas, basis_text, doc_title, gate_text, group_name, hit_text, item_look, location_text,
+                                   look, points, profile_text, required_failed, shown_evidence, sorted_rules, status_text,
+                                   tells_more, title_of, why_text)
 
-MARK = {PASS: "✅", PARTIAL: "🟡", FAIL: "❌", NOT_APPLICABLE: "➖", WAIVED: "⚪"}
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#~"})
 
 
@@ -24,26 +24,28 @@ def _bar(pct: float | None, width: int = 20) -> str:
 
 
 def _rule(r: RuleResult, lang: str) -> list[str]:
-    head = (f"### {MARK.get(r.status, '')} {esc(title_of(r, lang))} (`{r.id}`) — {t('status.' + r.status, lang)}"
+    head = (f"### {look(r.status).emoji} {esc(title_of(r, lang))} (`{r.id}`) — {status_text(r.status, lang)}"
             f" · {t('severity.' + r.severity, lang)} · {points(r)}")
     out = [head, "", f"- **{t('out.finding', lang)}**: {esc(r.message)}"]
     if r.items:
         parts = []
         for i in r.items:
-            mark = "✅" if i.status == PASS else "❌"
+            mark = item_look(i.status).emoji
             coll = t("out.collective", lang) if i.collective else ""
-            because = (f"（{esc(why_text(i.why_not, lang))}）" if i.why_not is not None and i.why_not.evidence is not None
-                       and i.why_not.reason not in ("plan", "problem", "negated") else "")
-            parts.append(f"{mark} {esc(pick(i.title, lang) or i.id)}：{t('item.' + i.status, lang)}{coll}{because}")
-        out.append(f"- **{t('out.items', lang)}**: " + "；".join(parts))
+            item = t("out.label", lang, label=esc(pick(i.title, lang) or i.id), text=t("item." + i.status, lang) + coll)
+            if tells_more(i.why_not):
+                item = t("out.aside", lang, text=item, aside=esc(why_text(i.why_not, lang)))
+            parts.append(f"{mark} {item}")
+        out.append(f"- **{t('out.items', lang)}**: " + t("sep.clause", lang).join(parts))
     if r.why_not is not None and r.status != PASS and not r.items:
         why = r.why_not
-        if why.reason in ("plan", "problem", "negated"):
+        if why.reason in STATUS_REASONS:
             pass  # the finding and the evidence already say it
         elif why.evidence is not None:
             loc = location_text(why.evidence, lang)
-            out.append(f"- **{t('out.why_not', lang)}**: {esc(pick(why.text, lang))}：“{esc(why.evidence.text)}”"
-                       + (f"（{esc(loc)}）" if loc else ""))
+            quoted = t("out.label", lang, label=esc(pick(why.text, lang)), text=f"“{esc(why.evidence.text)}”")
+            out.append(f"- **{t('out.why_not', lang)}**: "
+                       + (t("out.aside", lang, text=quoted, aside=esc(loc)) if loc else quoted))
         else:
             out.append(f"- **{t('out.why_not', lang)}**: {esc(pick(why.text, lang))}")
     if r.description and r.status != PASS:
@@ -51,7 +53,7 @@ def _rule(r: RuleResult, lang: str) -> list[str]:
     if r.fix and r.status in (FAIL, PARTIAL):
         out.append(f"- **{t('report.fix', lang)}**: {esc(r.fix)}")
     if r.basis:
-        out.append(f"- **{t('report.basis', lang)}**: {esc(basis_text(r))}")
+        out.append(f"- **{t('report.basis', lang)}**: {esc(basis_text(r, lang))}")
     shown, more = shown_evidence(r)
     if shown:
         out.append(f"- **{t('out.evidence', lang)}**:")
@@ -70,7 +72,7 @@ def _rule(r: RuleResult, lang: str) -> list[str]:
 
 def render_document(d: DocumentResult, lang: str) -> list[str]:
     year = d.year if d.year is not None else t("report.year_unknown", lang)
-    out = [f"# {t('out.title', lang)}：{esc(doc_title(d))}", "",
+    out = [f"# {t('out.label', lang, label=t('out.title', lang), text=esc(doc_title(d)))}", "",
            "| | |", "|---|---|"]
     if d.meta.get("unit"):
         out.append(f"| {t('out.unit', lang)} | {esc(d.meta['unit'])} |")

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from fzcheck.i18n import pick, t
 from fzcheck.model import FAIL, PARTIAL, DocumentResult, RuleResult
 from fzcheck.render import Report
-from fzcheck.render.common import basis_text, first_line, relative_uri, title_of
+from fzcheck.render.common import basis_text, catalogue_order, first_line, relative_uri, sorted_rules, status_text, title_of
 from fzcheck.render.jsonfmt import dumps
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -38,16 +38,17 @@ def _descriptor(r: RuleResult, lang: str) -> dict:
     if r.description:
         out["fullDescription"] = {"text": r.description}
     if r.basis:
-        out["properties"]["basis"] = basis_text(r)
+        out["properties"]["basis"] = basis_text(r, lang)
     return out
 
 
 def _message(r: RuleResult, lang: str) -> str:
-    text = f"{title_of(r, lang)}（{t('status.' + r.status, lang)}）：{r.message}"
+    head = t("out.aside", lang, text=title_of(r, lang), aside=status_text(r.status, lang))
+    text = t("out.label", lang, label=head, text=r.message)
     if r.fix:
-        text += f"\n{t('report.fix', lang)}：{r.fix}"
+        text += "\n" + t("out.label", lang, label=t("report.fix", lang), text=r.fix)
     if r.basis:
-        text += f"\n{t('report.basis', lang)}：{basis_text(r)}"
+        text += "\n" + t("out.label", lang, label=t("report.basis", lang), text=basis_text(r, lang))
     return text
 
 
@@ -74,11 +75,12 @@ def to_dict(report: Report, lang: str = "zh") -> dict:
     rules: dict[str, int] = {}
     descriptors: list[dict] = []
     results: list[dict] = []
-    for d in report.documents:
-        for r in d.results:
+    for d in report.documents:  # the rules in the rule set's order, the results as every report lists them
+        for r in catalogue_order(d.results):
             if r.id not in rules:
                 rules[r.id] = len(descriptors)
                 descriptors.append(_descriptor(r, lang))
+        for r in sorted_rules(d.results):
             if r.status in (FAIL, PARTIAL):
                 results.append(_result(d, r, rules[r.id], lang))
     notifications = [{

@@ -11,13 +11,11 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from fzcheck.i18n import pick, t
-from fzcheck.model import FAIL, NOT_APPLICABLE, PARTIAL, PASS, WAIVED, DocumentResult, RuleResult
+from fzcheck.model import FAIL, PASS, DocumentResult, RuleResult
 from fzcheck.render import Report
-from fzcheck.render.common import GROUP_ORDER, doc_title, gate_text, group_name
+from fzcheck.render.common import STATUS, catalogue_order, doc_title, gate_text, group_name, look, status_text
 from fzcheck.render.jsonfmt import dumps
 
-MARK = {PASS: "✔", PARTIAL: "◐", FAIL: "✘", NOT_APPLICABLE: "–", WAIVED: "≈"}
-STYLE = {PASS: "green", PARTIAL: "yellow", FAIL: "red", NOT_APPLICABLE: "bright_black", WAIVED: "cyan"}
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
@@ -38,12 +36,12 @@ class Row:
 
 
 def columns(report: Report) -> list[Column]:
-    seen: dict[str, Column] = {}
+    """One column per rule of any report, in the rule set's order (common.catalogue_order)."""
+    seen: dict[str, RuleResult] = {}
     for d in report.documents:
         for r in d.results:
-            seen.setdefault(r.id, Column(r.id, r.title, r.severity, r.group or "element"))
-    order = {cid: i for i, cid in enumerate(seen)}
-    return sorted(seen.values(), key=lambda c: (GROUP_ORDER.get(c.group, 9), order[c.id]))
+            seen.setdefault(r.id, r)
+    return [Column(r.id, r.title, r.severity, r.group or "element") for r in catalogue_order(list(seen.values()))]
 
 
 def rows(report: Report) -> list[Row]:
@@ -55,14 +53,10 @@ def rows(report: Report) -> list[Row]:
 
 
 def _counts(r: Row) -> dict[str, int]:
-    counts = {s: 0 for s in MARK}
+    counts = {s: 0 for s in STATUS}
     for s in r.status.values():
         counts[s] = counts.get(s, 0) + 1
     return counts
-
-
-def _missing_required(doc: DocumentResult) -> list[RuleResult]:
-    return [r for r in doc.results if r.severity == "required" and r.status == FAIL]
 
 
 # --- JSON ------------------------------------------------------------------------------------------------
@@ -109,7 +103,7 @@ def render_csv(report: Report, lang: str = "zh", color: bool = False) -> str:
         d = r.doc
         w.writerow([i, d.path, d.meta.get("title", ""), d.meta.get("unit", ""), d.year or "", f"{d.score:g}", d.grade,
                     gate_text(d, lang)]
-                   + [t("status." + r.status[c.id], lang) if c.id in r.status else "" for c in cols] + [""])
+                   + [status_text(r.status[c.id], lang) if c.id in r.status else "" for c in cols] + [""])
     return "\ufeff" + buf.getvalue()
 
 
@@ -140,16 +134,16 @@ def render_text(report: Report, lang: str = "zh", color: bool = False) -> str:
                          f"{r.path}: {r.error}")
             continue
         d = r.doc
-        marks = "".join(click.style(MARK.get(r.status.get(c.id, ""), " "), fg=STYLE.get(r.status.get(c.id, "")))
-                        if color else MARK.get(r.status.get(c.id, ""), " ") for c in cols)
+        shown = [look(r.status.get(c.id, "")) for c in cols]
+        marks = "".join(click.style(x.mark or " ", fg=x.term or None) if color else x.mark or " " for x in shown)
         gate = pad(gate_text(d, lang), sw)
         if color:
-            gate = click.style(gate, fg="green" if d.passed else "red")
+            gate = click.style(gate, fg=look(PASS if d.passed else FAIL).term)
         lines.append(f"{pad(str(i), 4, True)}  {pad(f'{d.score:g}', 5, True)}  {pad(d.grade, gw)}{gate}{marks}  {d.path}")
     lines.append("")
     for letter, c in zip(letters, cols):
         lines.append(f"  {letter}  {c.id}  {pick(c.title, lang)}")
-    lines.append("  " + "  ".join(f"{m} {t('status.' + s, lang)}" for s, m in MARK.items()))
+    lines.append("  " + "  ".join(f"{x.mark} {status_text(s, lang)}" for s, x in STATUS.items()))
     passed = sum(1 for d in report.documents if d.passed)
     lines.append(t("report.summary", lang, n=len(report.documents) + len(report.errors), passed=passed,
                    failed=len(report.documents) - passed, errors=len(report.errors)))
@@ -157,7 +151,7 @@ def render_text(report: Report, lang: str = "zh", color: bool = False) -> str:
 
 
 def render_markdown(report: Report, lang: str = "zh", color: bool = False) -> str:
-    from fzcheck.render.markdown import MARK as MD_MARK, esc
+    from fzcheck.render.markdown import esc
 
     cols = columns(report)
     head = [t("out.rank", lang), t("out.report", lang), t("report.score", lang), t("report.grade", lang),
@@ -170,7 +164,7 @@ def render_markdown(report: Report, lang: str = "zh", color: bool = False) -> st
             continue
         d = r.doc
         cells = [str(i), esc(doc_title(d)), f"{d.score:g}", esc(d.grade), gate_text(d, lang)]
-        cells += [MD_MARK.get(r.status.get(c.id, ""), "") for c in cols]
+        cells += [look(r.status.get(c.id, "")).emoji for c in cols]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -179,7 +173,6 @@ def render_markdown(report: Report, lang: str = "zh", color: bool = False) -> st
 
 def render_html(report: Report, lang: str = "zh", color: bool = False) -> str:
     from fzcheck.render.html import e, footer, page
-    from fzcheck.render.svg import COLORS
 
     cols = columns(report)
     groups: list[tuple[str, int]] = []
@@ -208,16 +201,16 @@ def render_html(report: Report, lang: str = "zh", color: bool = False) -> str:
         cells = []
         for c in cols:
             s = r.status.get(c.id, "")
-            label = e(f"{pick(c.title, lang)}: {t('status.' + s, lang)}") if s else ""
+            label = e(f"{pick(c.title, lang)}: {status_text(s, lang)}") if s else ""
             cells.append(f'<td class="cell" data-status="{e(s)}" title="{label}" '
-                         f'style="background:{COLORS.get(s, "#fff")}">{MARK.get(s, "")}</td>')
+                         f'style="background:{look(s).color if s else "#fff"}">{look(s).mark}</td>')
         unit = f'<br><span class="unit">{e(d.meta["unit"])}</span>' if d.meta.get("unit") else ""
         body.append(f'<tr data-path="{e(d.path)}"><td class="num">{i}</td>'
                     f'<td class="doc">{e(doc_title(d))}{unit}<br><span class="path">{e(d.path)}</span></td>'
                     f'<td class="num score">{d.score:g}</td><td>{e(d.grade)}</td>'
                     f'<td class="{"good" if d.passed else "bad"}">{e(gate_text(d, lang))}</td>{"".join(cells)}</tr>')
-    legend = " ".join(f'<span class="key" style="background:{COLORS[s]}">{MARK[s]}</span> {e(t("status." + s, lang))}'
-                      for s in MARK)
+    legend = " ".join(f'<span class="key" style="background:{x.color}">{x.mark}</span> {e(status_text(s, lang))}'
+                      for s, x in STATUS.items())
     passed = sum(1 for d in report.documents if d.passed)
     total = t("report.summary", lang, n=len(report.documents) + len(report.errors), passed=passed,
               failed=len(report.documents) - passed, errors=len(report.errors))
@@ -243,10 +236,10 @@ table.matrix tr { break-inside: avoid; }
 td.cell { text-align: center; color: #fff; font-weight: bold; padding: 0.8mm 0; }
 td.doc { overflow-wrap: anywhere; } .unit, .path { font-size: 7.5pt; color: #607d8b; word-break: break-all; }
 td.num { text-align: right; } td.score { font-weight: bold; font-size: 11pt; }
-td.good { color: #2e7d32; font-weight: bold; } td.bad { color: #c62828; font-weight: bold; }
-td.err { color: #c62828; }
+td.good { color: $pass; font-weight: bold; } td.bad { color: $fail; font-weight: bold; }
+td.err { color: $fail; }
 .key { display: inline-block; width: 5mm; text-align: center; color: #fff; }
-"""
+""".replace("$pass", look(PASS).color).replace("$fail", look(FAIL).color)
 
 SUMMARY_FORMATS = {"text": render_text, "csv": render_csv, "html": render_html, "json": render_json,
                    "markdown": render_markdown}

@@ -4,11 +4,8 @@ from __future__ import annotations
 from html import escape
 
 from fzcheck.i18n import t
-from fzcheck.model import FAIL, NOT_APPLICABLE, PARTIAL, PASS, WAIVED, DocumentResult
-from fzcheck.render.common import areas, group_name, title_of
-
-COLORS = {PASS: "#2e7d32", PARTIAL: "#e0a100", FAIL: "#c62828", NOT_APPLICABLE: "#9e9e9e", WAIVED: "#5c8fb8"}
-MARKS = {PASS: "✔", PARTIAL: "◐", FAIL: "✘", NOT_APPLICABLE: "–", WAIVED: "≈"}
+from fzcheck.model import NOT_APPLICABLE, WAIVED, DocumentResult
+from fzcheck.render.common import STATUS, areas, group_name, look, status_text, title_of
 FONT = "'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif"
 
 WIDTH = 720
@@ -48,33 +45,30 @@ def coverage_chart(d: DocumentResult, lang: str) -> str:
         y += AREA_ROW
         for r in area.rules:
             share = r.credit if r.status not in (NOT_APPLICABLE, WAIVED) else 0.0
-            color = COLORS.get(r.status, "#9e9e9e")
-            title = escape(f"{title_of(r, lang)} ({r.id}): {t('status.' + r.status, lang)}")
+            color = look(r.status).color
+            title = escape(f"{title_of(r, lang)} ({r.id}): {status_text(r.status, lang)}")
             rows.append(
                 f'<g class="rule" data-rule="{escape(r.id)}" data-status="{escape(r.status)}"><title>{title}</title>'
                 f'<text x="12" y="{y + 11}" font-size="10.5" fill="#263238">'
-                f'<tspan fill="{color}">{MARKS.get(r.status, "")}</tspan> {escape(_fit(title_of(r, lang), LABEL_W - 26, 10.5))}'
+                f'<tspan fill="{color}">{look(r.status).mark}</tspan> {escape(_fit(title_of(r, lang), LABEL_W - 26, 10.5))}'
                 f"</text>"
                 f'<rect x="{BAR_X}" y="{y + 3}" width="{BAR_W}" height="9" fill="#f5f5f5" stroke="#cfd8dc" '
                 f'stroke-width="0.5"/>'
                 f'<rect x="{BAR_X}" y="{y + 3}" width="{BAR_W * share:.1f}" height="9" fill="{color}"/>'
                 f'<text x="{BAR_X + BAR_W + 8}" y="{y + 11}" font-size="10" fill="{color}">'
-                f"{escape(t('status.' + r.status, lang))}</text></g>")
+                f"{escape(status_text(r.status, lang))}</text></g>")
             y += ROW
         y += 4
     legend_x = 0
     legend = []
-    for status in (PASS, PARTIAL, FAIL, WAIVED, NOT_APPLICABLE):
-        legend.append(f'<rect x="{legend_x}" y="{y + 4}" width="10" height="10" fill="{COLORS[status]}"/>'
+    for status, shown in STATUS.items():
+        legend.append(f'<rect x="{legend_x}" y="{y + 4}" width="10" height="10" fill="{shown.color}"/>'
                       f'<text x="{legend_x + 14}" y="{y + 13}" font-size="10.5">'
-                      f"{escape(t('status.' + status, lang))}</text>")
-        legend_x += 28 + 11 * len(t("status." + status, lang)) * (1 if lang == "zh" else 0.6)
+                      f"{escape(status_text(status, lang))}</text>")
+        legend_x += 28 + 11 * len(status_text(status, lang)) * (1 if lang == "zh" else 0.6)
     y += 20
     label = escape(t("out.coverage", lang))
     return (f'<svg class="coverage" role="img" aria-label="{label}" '
             f'viewBox="0 0 {WIDTH} {y}" width="100%" font-family="{FONT}">'
             + "".join(rows) + "".join(legend) + "</svg>")
 
-
-def matrix_color(status: str) -> str:
-    return COLORS.get(status, "#9e9e9e")

@@ -14,29 +14,30 @@ from typing import Any
 
 import regex
 
+from fzcheck.i18n import LANGS, pick, t
 from fzcheck.model import Document
 from fzcheck.rules.model import RuleSet
 from fzcheck.rules.patterns import compile_pattern
 
 AUTO = "auto"
 _QUOTED = regex.compile(r"《[^《》]{0,80}》")
-_WHERE = {
-    "title": {"zh": "标题", "en": "title"},
-    "preamble": {"zh": "开头", "en": "opening text"},
-    "body": {"zh": "正文开头", "en": "start of the body"},
-}
+
+
+def _words(key: str, **kwargs: object) -> dict[str, str]:
+    """A message in every language (a profile choice is reported in the report's language)."""
+    return {lang: t(key, lang, **kwargs) for lang in LANGS}
 
 
 @dataclass
 class ProfileChoice:
     name: str | None  # None: the base rules
-    source: str  # "auto", "command line", "config <file>"
+    source: str  # "auto", "command line", "config <file>" (machine words, not translated)
     reason: dict[str, str]
     title: dict[str, str]
 
     def to_json(self, lang: str) -> dict[str, Any]:
-        return {"name": self.name, "title": self.title.get(lang) or self.title.get("zh"),
-                "source": self.source, "reason": self.reason.get(lang) or self.reason["zh"]}
+        return {"name": self.name, "title": pick(self.title, lang), "source": self.source,
+                "reason": pick(self.reason, lang)}
 
 
 def front_texts(doc: Document) -> list[tuple[str, str]]:
@@ -99,12 +100,9 @@ def detect(doc: Document, ruleset: RuleSet) -> tuple[str | None, dict[str, str]]
             while left > 0 and a - left < 12 and (regex.match(r"[\p{Han}A-Za-z]", text[left - 1])):
                 left -= 1  # the unit's name before the matched word: 巴彦县洼兴镇
             snippet = text[left: m.end()]
-            return name, {
-                "zh": f"自动判断：{_WHERE[where]['zh']}中有“{snippet}”",
-                "en": f"auto: the {_WHERE[where]['en']} names “{snippet}”",
-            }
-    return None, {"zh": "自动判断：标题和开头未写明是乡镇、县级以上政府还是部门，按基本规则检查",
-                  "en": "auto: the title and opening text do not name the kind of unit; the base rules apply"}
+            return name, {lang: t("profile.auto_found", lang, where=t("profile.where." + where, lang), snippet=snippet)
+                          for lang in LANGS}
+    return None, _words("profile.auto_none")
 
 
 def choose(doc: Document, ruleset: RuleSet, requested: str | None,
@@ -117,13 +115,14 @@ def choose(doc: Document, ruleset: RuleSet, requested: str | None,
         how = AUTO if source == "command line" else f"{AUTO} ({source})"
     else:
         name = requested
-        where_zh = "命令行" if source == "command line" else source.replace("config ", "配置文件 ")
-        reason = {"zh": f"{where_zh}指定 {requested}", "en": f"{requested} given on the {source}"
-                  if source == "command line" else f"{requested} given in {source}"}
+        if source == "command line":
+            reason = _words("profile.given_cli", name=requested)
+        else:  # "config <file>"
+            reason = _words("profile.given_config", name=requested, file=source.removeprefix("config "))
         how = source
     if name is None:
-        return ruleset, ProfileChoice(None, how, reason, {"zh": "基本规则", "en": "base rules"})
-    title = {"zh": ruleset.profile_title(name, "zh"), "en": ruleset.profile_title(name, "en")}
+        return ruleset, ProfileChoice(None, how, reason, _words("profile.base"))
+    title = {lang: ruleset.profile_title(name, lang) for lang in LANGS}
     return ruleset.with_profile(name), ProfileChoice(name, how, reason, title)
 
 
