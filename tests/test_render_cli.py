@@ -114,7 +114,9 @@ def test_existing_output_survives_a_failing_run(sample_path, tmp_path, monkeypat
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(cli_module.os, "replace", boom)
-    with pytest.raises(OSError):
+    from fzcheck.errors import FzError
+
+    with pytest.raises(FzError, match="No space left"):  # one line for the user, not a traceback
         cli_module.write_output("<html>new</html>", str(out))
     monkeypatch.setattr(cli_module.os, "replace", real_replace)
     assert out.read_text(encoding="utf-8") == "previous report" and not _leftovers(tmp_path)

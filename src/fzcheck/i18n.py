@@ -218,6 +218,7 @@ _MESSAGES.update({
     "cfg.aliases": {"zh": "YAML 别名展开过大（超过{n:,}个节点），拒绝读取", "en": "YAML aliases expand to more than {n:,} nodes; refused"},
     "cfg.too_deep": {"zh": "嵌套超过{n}层，拒绝读取", "en": "nested more than {n} levels deep; refused"},
     "cfg.bad_number": {"zh": "数值{value}无效（不接受 NaN 或无穷大）", "en": "the number {value} is not valid (NaN and infinity are refused)"},
+    "cfg.long_number": {"zh": "数值{value}过长，不是合理的数值", "en": "the number {value} is too long to be a sensible value"},
     "cfg.bad_text": {"zh": "无法读取：{why}", "en": "cannot read: {why}"},
 })
 

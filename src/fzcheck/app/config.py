@@ -42,11 +42,17 @@ def _load_toml(path: Path) -> dict[str, Any]:
         import tomllib
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
+    from fzcheck.errors import RuleSetError
+    from fzcheck.rules.source import read_text
+
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read pyproject.toml: {exc}", str(path)) from None
+        text = read_text(str(path), "configuration")  # a regular file, not too large
+        return tomllib.loads(text)
+    except RuleSetError as exc:
+        raise ConfigError(exc.message, str(path)) from None
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
+        why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise ConfigError(f"cannot read pyproject.toml: {why}", str(path)) from None
 
 
 def _pyproject_section(path: Path) -> dict[str, Any] | None:

@@ -188,6 +188,8 @@ def _write_stdout(content) -> None:
         raise OutputError(msg("out.stdout_closed"), None)
     buffer = getattr(stream, "buffer", None)
     encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
+    if not isinstance(content, (str, bytes)):  # all of it, then at once: never mixed with the error lines
+        content = b"".join(_encode(p) for p in content)
     try:
         if buffer is not None and encoding in ("utf-8", "utf8"):
             stream.flush()

@@ -18,7 +18,12 @@ validated data) is read back instead.
   is used only when all of them still hold that text.
 * Safe: only successful loads are stored (errors are always found afresh); an entry
   that cannot be read, is corrupt or stale is ignored; a cache folder that cannot be
-  written is ignored. The cache never changes a result: it holds exactly the data the
+  written is ignored. Nothing read is trusted: every entry carries an HMAC under a
+  secret key of this user's own (``$XDG_CONFIG_HOME/fzcheck/cache.key``, made once,
+  readable by the user only, never in the cache folder), so an entry somebody else wrote
+  (a shared cache folder, a CI cache restored from elsewhere) is ignored, and no
+  compiled pattern code reaches ``regex`` unless this user's fzcheck wrote it; an entry
+  that is not a regular file (a FIFO, a link to /dev/zero) is never opened for reading. The cache never changes a result: it holds exactly the data the
   loader returned, in :mod:`marshal` form (plain values only; anything else is not
   cached).
 """
@@ -37,7 +42,7 @@ except ImportError:  # pragma: no cover - other Pythons
     except ImportError:
         from hashlib import sha256 as _sha256
 
-FORMAT = 1  # bump when the layout of an entry changes
+FORMAT = 2  # bump when the layout of an entry changes
 MAX_ENTRIES = 64  # older entries are removed beyond this
 
 
@@ -93,12 +98,71 @@ def _code_state() -> str:
     return _STATE[0]
 
 
-def _read_bytes(path: str) -> bytes | None:
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
+
+
+def _read_bytes(path: str, limit: int = MAX_ENTRY_BYTES) -> bytes | None:
+    """A regular file's bytes (None for anything else, or over ``limit``); never blocks on a FIFO."""
+    import stat
+
     try:
-        with open(path, "rb") as fh:
-            return fh.read()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+            return None
+        with os.fdopen(fd, "rb") as fh:
+            fd = -1
+            data = fh.read(limit + 1)
+        return data if len(data) <= limit else None
     except OSError:
         return None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+_SECRET: list[bytes] = []
+
+
+def _key_file() -> str:
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return os.path.join(base, "fzcheck", "cache.key")
+
+
+def _secret() -> bytes:
+    """This user's key for the cache's HMACs: made once, kept outside the cache folder.
+    When it cannot be kept, a key for this process only (the cache is then not reused)."""
+    if not _SECRET:
+        path = _key_file()
+        key = _read_bytes(path, 4096)
+        if not key or len(key) < 32:
+            key = os.urandom(32)
+            try:
+                os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(key)
+            except OSError:
+                again = _read_bytes(path, 4096)  # another run made it meanwhile
+                if again and len(again) >= 32:
+                    key = again
+        _SECRET.append(key)
+    return _SECRET[0]
+
+
+def _mac(key: str, payload: bytes) -> str:
+    """HMAC-SHA256 of an entry (by hand: hashlib's import costs more than the whole lookup)."""
+    secret = _secret()
+    block = secret.ljust(64, b"\0") if len(secret) <= 64 else _sha256(secret).digest().ljust(64, b"\0")
+    inner = _sha256(bytes(b ^ 0x36 for b in block))
+    inner.update(key.encode())
+    inner.update(payload)
+    outer = _sha256(bytes(b ^ 0x5C for b in block))
+    outer.update(inner.digest())
+    return outer.hexdigest()
 
 
 def _entry_path(kind: str, key: str) -> str:
@@ -113,7 +177,7 @@ def _get(kind: str, key: str) -> Any:
     try:
         entry = marshal.loads(raw)
         if not (isinstance(entry, tuple) and len(entry) == 4 and entry[0] == FORMAT and entry[1] == key
-                and isinstance(entry[3], bytes) and entry[2] == _digest(entry[3])):
+                and isinstance(entry[3], bytes) and entry[2] == _mac(key, entry[3])):
             return None
         return marshal.loads(entry[3])
     except (EOFError, ValueError, TypeError):
@@ -126,7 +190,7 @@ def _put(kind: str, key: str, value: Any) -> None:
         payload = marshal.dumps(value)
     except ValueError:  # not plain data (a date in the YAML, …): not cached
         return
-    data = marshal.dumps((FORMAT, key, _digest(payload), payload))
+    data = marshal.dumps((FORMAT, key, _mac(key, payload), payload))
     folder = cache_dir()
     target = _entry_path(kind, key)
     tmp = f"{target}.{os.getpid()}.tmp"
@@ -185,10 +249,12 @@ def _fresh(hit: Any) -> bool:
     for dep in hit[0]:
         if not (isinstance(dep, tuple) and len(dep) == 2):
             return False
+        raw = _read_bytes(dep[0]) if isinstance(dep[0], str) else None
+        if raw is None:
+            return False
         try:
-            with open(dep[0], encoding="utf-8-sig") as fh:  # as the loader reads it
-                text = fh.read()
-        except (OSError, UnicodeDecodeError):
+            text = raw.decode("utf-8-sig")  # as the loader reads it
+        except UnicodeDecodeError:
             return False
         if _digest(text) != dep[1]:
             return False

@@ -74,8 +74,9 @@ def sniff(data: bytes, suffix: str) -> str:
     head = data[:1024]
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _zip_kind(data)
-    if b"%PDF-" in head:
-        return "pdf"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n\x00").startswith(b"%PDF-") or (
+            b"%PDF-" in head and suffix not in TEXT_SUFFIXES | {".html", ".htm"}):
+        return "pdf"  # a text that mentions "%PDF-1.7" in its first lines is still a text
     if head.startswith(_OLE2):
         return _ole2_kind(data, suffix)
     if head.startswith(b"{\\rtf"):

@@ -100,7 +100,22 @@ def _cn_count(n: int, digits: str = _CN_DIGITS, ten: str = "十", hundred: str =
     return str(n)
 
 
+def _int(value, default: int = 0, limit: int = 1_000_000) -> int:
+    """An integer attribute of the XML; a value that is not a sensible number is the default
+    (a list level 'abc', a start of 5,000 digits), and it is bounded by ``limit``."""
+    text = str(value).strip() if value is not None else ""
+    if not text or len(text) > 12:
+        return default
+    try:
+        n = int(text)
+    except ValueError:
+        return default
+    return max(-limit, min(limit, n))
+
+
 def _roman(n: int) -> str:
+    if not 0 < n < 4000:  # Word itself counts on in digits
+        return str(n)
     vals = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
             (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
     out = ""
@@ -114,6 +129,8 @@ def _roman(n: int) -> str:
 def _letters(n: int) -> str:
     if n <= 0:
         return ""
+    if n > 780:
+        return str(n)
     return chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
 
 
@@ -227,19 +244,19 @@ def _read_numbering(root) -> _Numbering:
         return numbering
 
     def read_level(el) -> tuple[int, _Level]:
-        ilvl = int(_attr(el, "ilvl") or 0)
+        ilvl = _int(_attr(el, "ilvl"), 0, 9)
         lvl = _Level()
         for c in el:
             name = _local(c.tag)
             val = _attr(c, "val")
             if name == "start" and val and val.lstrip("-").isdigit():
-                lvl.start = int(val)
+                lvl.start = _int(val, 1)
             elif name == "numFmt" and val:
                 lvl.fmt = val
             elif name == "lvlText":
                 lvl.text = val or ""
             elif name == "lvlRestart" and val and val.isdigit():
-                lvl.restart = int(val)
+                lvl.restart = _int(val, 0)
             elif name == "isLgl":
                 lvl.legal = val not in ("0", "false")
             elif name == "suff" and val:
@@ -267,10 +284,10 @@ def _read_numbering(root) -> _Numbering:
             if name == "abstractNumId":
                 abstract_id = _attr(c, "val") or ""
             elif name == "lvlOverride":
-                ilvl = int(_attr(c, "ilvl") or 0)
+                ilvl = _int(_attr(c, "ilvl"), 0, 9)
                 for o in c:
                     if _local(o.tag) == "startOverride" and (_attr(o, "val") or "").isdigit():
-                        starts[ilvl] = int(_attr(o, "val") or 1)
+                        starts[ilvl] = _int(_attr(o, "val"), 1)
                     elif _local(o.tag) == "lvl":
                         _, lvl = read_level(o)
                         levels[ilvl] = lvl
@@ -308,10 +325,10 @@ def _read_styles(root) -> dict[str, _Style]:
                 if num_pr is not None:
                     st.num_id = _attr(_child(num_pr, "numId"), "val") if _child(num_pr, "numId") is not None else None
                     il = _child(num_pr, "ilvl")
-                    st.ilvl = int(_attr(il, "val") or 0) if il is not None else None
+                    st.ilvl = _int(_attr(il, "val"), 0, 9) if il is not None else None
                 ol = _child(c, "outlineLvl")
                 if ol is not None and (_attr(ol, "val") or "").isdigit():
-                    st.outline = int(_attr(ol, "val") or 0)
+                    st.outline = _int(_attr(ol, "val"), 0, 9)
         styles[_attr(el, "styleId") or ""] = st
     return styles
 
@@ -327,7 +344,7 @@ def _style_chain(styles: dict[str, _Style], style_id: str | None):
 def _heading_level(styles: dict[str, _Style], style_id: str | None, ppr) -> int | None:
     ol = _child(ppr, "outlineLvl")
     if ol is not None and (_attr(ol, "val") or "").isdigit():
-        v = int(_attr(ol, "val") or 9)
+        v = _int(_attr(ol, "val"), 9, 9)
         return v + 1 if v < 9 else None
     for st in _style_chain(styles, style_id):
         m = _HEADING_NAME.match(st.name.strip())
@@ -361,6 +378,7 @@ class _Reader:
         self.textboxes = 0
         self.carry = ""  # text of a paragraph whose mark was deleted (joins the next)
         self.carry_loc: dict[str, Any] | None = None
+        self.notes_read: set[Any] = set()
 
     # blocks
     def blocks(self, el, loc: dict[str, Any]) -> None:
@@ -414,6 +432,8 @@ class _Reader:
 
     def paragraph(self, p, loc: dict[str, Any]) -> None:
         self.count += 1
+        if self.count & 63 == 0:
+            self.budget.tick()  # work that emits nothing is bounded too
         here = {"paragraph": self.count, **{k: v for k, v in loc.items() if k != "paragraph"}}
         ppr = _child(p, "pPr")
         pieces: list[str] = []
@@ -458,7 +478,8 @@ class _Reader:
                                   "textbox": self.textboxes})
             else:
                 note = self.notes.get(obj)
-                if note is not None:
+                if note is not None and obj not in self.notes_read:  # a note is read once, as Word prints it once
+                    self.notes_read.add(obj)
                     saved = self.count
                     self.count = here["paragraph"] - 1
                     self.blocks(note, {obj[0]: int(obj[1]) if obj[1].isdigit() else obj[1]})
@@ -475,7 +496,7 @@ class _Reader:
             n = _child(num_pr, "numId")
             i = _child(num_pr, "ilvl")
             num_id = _attr(n, "val") if n is not None else None
-            ilvl = int(_attr(i, "val") or 0) if i is not None else None
+            ilvl = _int(_attr(i, "val"), 0, 9) if i is not None else None
         if num_id is None or ilvl is None:
             for st in _style_chain(self.styles, style_id):
                 if num_id is None and st.num_id is not None:
@@ -507,19 +528,25 @@ class _Reader:
             elif name == "sym":
                 code = _attr(child, "char") or ""
                 try:
-                    ch = chr(int(code, 16))
-                except ValueError:
+                    ch = chr(int(code, 16)) if len(code) <= 8 else ""
+                except (ValueError, OverflowError):
                     ch = ""
-                if ch and not (0xE000 <= ord(ch) <= 0xF8FF or 0xF000 <= ord(ch) <= 0xF0FF):
+                if ch and not 0xD800 <= ord(ch) <= 0xDFFF and not (0xE000 <= ord(ch) <= 0xF8FF or 0xF000 <= ord(ch) <= 0xF0FF):
                     pieces.append(ch)
             elif name in ("footnoteReference", "endnoteReference"):
                 note_id = _attr(child, "id")
                 if note_id is not None:
                     deferred.append(("note", (name[:-9], note_id)))
             elif name in ("drawing", "pict", "object"):
-                for box in child.iter():
+                # the outermost text boxes only: a box inside a box is read with its box
+                # (collecting every descendant read each box once per enclosing box: 2^depth)
+                stack = list(child)[::-1]
+                while stack:
+                    box = stack.pop()
                     if _local(box.tag) == "txbxContent":
                         deferred.append(("txbx", box))
+                    else:
+                        stack.extend(list(box)[::-1])
             elif name == "AlternateContent":
                 self.inline(self._choice(child), pieces, deferred)
             elif name in _RECURSE_INLINE or name in ("Choice", "Fallback"):

@@ -50,15 +50,44 @@ def _decode(data: bytes) -> tuple[str, str]:
     for bom, _enc in _BOMS:
         if data.startswith(bom):
             return decode(data)
+    # Valid UTF-8 with anything beyond ASCII is UTF-8, whatever the page declares: a
+    # single-byte charset (iso-8859-1, the old HTTP default; koi8-r …) decodes any bytes,
+    # so trusting the declaration would silently turn the report into mojibake.
+    try:
+        text = data.decode("utf-8")
+        if not text.isascii():
+            return text, "utf-8"
+    except UnicodeDecodeError:
+        pass
     m = _META_CHARSET.search(data[:8192])
     if m:
         declared = m.group(1).decode("ascii", "replace").lower()
         codec = _CHARSET_CODEC.get(declared, declared)
         try:
+            import codecs
+
+            if codecs.lookup(codec).name in _TEXT_CODECS_ONLY_BY_DETECTION:
+                raise LookupError(codec)  # not a charset a page may choose (unicode_escape, rot13 …)
             return data.decode(codec), codec
         except (LookupError, UnicodeDecodeError):
             pass  # a wrong declaration: detect instead
     return decode(data)
+
+
+_TEXT_CODECS_ONLY_BY_DETECTION = {"unicode-escape", "raw-unicode-escape", "rot-13", "idna", "punycode",
+                                  "utf-7", "charmap", "mbcs", "palmos", "undefined"}
+_LONG_TAG = re.compile(rb"<[A-Za-z][^<>]{65536,}")
+MAX_ATTRIBUTES = 10_000
+
+
+def _absurd_structure(data: bytes) -> None:
+    """Refuse, before parsing, what libxml2 would take minutes on: an element with hundreds of
+    thousands of attributes (its duplicate check is quadratic)."""
+    for m in _LONG_TAG.finditer(data):
+        if m.group().count(b"=") > MAX_ATTRIBUTES:
+            from fzcheck.i18n import msg
+
+            raise InputError(msg("in.too_complex", what=f"an element with more than {MAX_ATTRIBUTES:,} attributes"))
 
 
 def _classes(el) -> list[str]:
@@ -187,6 +216,7 @@ def read_html(path: str, data: bytes) -> RawDocument:
     import lxml.etree
     import lxml.html
 
+    _absurd_structure(data)
     text, encoding = _decode(data)
     text = _XML_DECL.sub("", text, count=1)
     if not text.strip():

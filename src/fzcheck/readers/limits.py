@@ -21,10 +21,6 @@ MAX_SECONDS = 60.0
 MAX_MEMBER_BYTES = 64 * 1024 * 1024  # one XML part, inflated
 MAX_TOTAL_BYTES = 256 * 1024 * 1024  # every part read, inflated
 MAX_RATIO = 200  # inflated / compressed; XML compresses ~10:1, bombs 1000:1
-# Configuration, rule-set and waiver files (YAML/TOML): read only when regular and this small.
-MAX_CONFIG_BYTES = 2 * 1024 * 1024
-MAX_NESTING = 64  # nesting of YAML/TOML values
-MAX_YAML_NODES = 200_000  # values of a YAML file once its aliases are expanded
 
 # The whole document's deadline (time.monotonic()), set around each document by the batch
 # (``--timeout``): every Budget and every long loop of a reader checks it.

@@ -174,6 +174,39 @@ def _join(pages: list[list[_Line]], budget: Budget) -> list[Paragraph]:
     return paragraphs
 
 
+MAX_INFLATED = 64 * 1024 * 1024  # one stream, inflated (a Flate bomb inflates 1 MB to 1 GB)
+MAX_XOBJECTS = 20_000  # form XObjects drawn on one page (fan-out: 10 deep x 10 wide = 10^9 operators)
+FLOW_CHARS = 4_000  # characters on a page above which boxes are ordered without the (cubic) grouping
+
+
+class _BoundedZlib:
+    """``zlib`` for pdfminer's streams: inflates at most MAX_INFLATED bytes."""
+
+    def __init__(self, real):
+        self._real = real
+        self.error = real.error
+
+    def decompress(self, data, *args, **kwargs):
+        d = self._real.decompressobj()
+        out = d.decompress(data, MAX_INFLATED + 1)
+        if len(out) > MAX_INFLATED or d.unconsumed_tail and len(out) >= MAX_INFLATED:
+            raise InputError(f"a stream of the PDF inflates to more than {MAX_INFLATED >> 20} MB; "
+                             "refused as a possible Flate bomb")
+        return out
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+
+def _bound_pdfminer() -> None:
+    import zlib
+
+    from pdfminer import pdftypes
+
+    if not isinstance(pdftypes.zlib, _BoundedZlib):
+        pdftypes.zlib = _BoundedZlib(zlib)
+
+
 def read_pdf(path: str, data: bytes) -> RawDocument:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     from pdfminer.converter import PDFPageAggregator
@@ -184,17 +217,57 @@ def read_pdf(path: str, data: bytes) -> RawDocument:
     from pdfminer.pdfparser import PDFParser, PDFSyntaxError
     from pdfminer.psparser import PSException
 
+    _bound_pdfminer()
     budget = Budget()
     pages: list[list[_Line]] = []
     images = 0
+
+    class Interpreter(PDFPageInterpreter):
+        drawn = [0]  # form XObjects drawn on the current page, shared by the sub-interpreters
+
+        def do_Do(self, xobjid_arg) -> None:
+            self.drawn[0] += 1
+            if self.drawn[0] > MAX_XOBJECTS:
+                raise InputError(f"a page draws more than {MAX_XOBJECTS:,} embedded forms; "
+                                 "not a report page (a hostile or broken PDF)")
+            if self.drawn[0] & 255 == 0:
+                budget.tick()
+            super().do_Do(xobjid_arg)
+
+        def dup(self):
+            twin = super().dup()
+            twin.__class__ = Interpreter
+            return twin
+
+    class Aggregator(PDFPageAggregator):
+        def render_char(self, *args, **kwargs):
+            self.chars += 1
+            if self.chars & 1023 == 0:
+                budget.tick()
+            return super().render_char(*args, **kwargs)
+
+        def end_page(self, page) -> None:
+            # a page of thousands of scattered words: pdfminer's grouping of text boxes is
+            # about cubic in them; order the boxes by position instead
+            saved = self.laparams
+            if self.chars > FLOW_CHARS and saved is not None:
+                self.laparams = LAParams(all_texts=True, boxes_flow=None)
+            try:
+                super().end_page(page)
+            finally:
+                self.laparams = saved
+                self.chars = 0
+
     try:  # opening and reading fail the same ways: one set of messages
         document = PDFDocument(PDFParser(io.BytesIO(data)), password="")
         rsrc = PDFResourceManager(caching=True)
-        device = PDFPageAggregator(rsrc, laparams=LAParams(all_texts=True))
-        interpreter = PDFPageInterpreter(rsrc, device)
+        device = Aggregator(rsrc, laparams=LAParams(all_texts=True))
+        device.chars = 0
+        interpreter = Interpreter(rsrc, device)
         for n, page in enumerate(PDFPage.create_pages(document), start=1):
             if n > budget.max_pages:
                 raise InputError(f"more than {budget.max_pages} pages; not a single report (split the file)")
+            Interpreter.drawn[0] = 0
             interpreter.process_page(page)
             lines, imgs = _page_lines(device.get_result(), n)
             images += imgs
@@ -208,7 +281,7 @@ def read_pdf(path: str, data: bytes) -> RawDocument:
     except PDFEncryptionError as exc:
         raise InputError(f"an encrypted PDF ({exc}); ask the sender for an unprotected copy") from None
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError, IndexError,
-            AssertionError) as exc:
+            AssertionError, OverflowError, ArithmeticError) as exc:
         raise InputError(f"a damaged PDF ({exc.__class__.__name__}: {exc}); save it again or export it anew") \
             from None
     if not pages:

@@ -146,11 +146,27 @@ def _encode_or_none(line: str, encoding: str) -> bytes | None:
         return None
 
 
-def paragraphs_from_text(text: str) -> list[Paragraph]:
+def _lines(text: str) -> list[str]:
+    """Lines as ``grep -n`` and editors count them: at LF (CRLF is one break; a file of CR
+    alone, old Mac style, breaks at CR). A form feed, vertical tab, U+2028 … stays inside
+    its line (``str.splitlines`` would break there and shift every later line number)."""
+    if "\n" in text:
+        return [ln[:-1] if ln.endswith("\r") else ln for ln in text.split("\n")]
+    return text.split("\r")
+
+
+def paragraphs_from_text(text: str, max_paragraphs: int | None = None) -> list[Paragraph]:
+    from fzcheck.readers.limits import MAX_PARAGRAPHS
+
+    limit = MAX_PARAGRAPHS if max_paragraphs is None else max_paragraphs
     out = []
-    for n, line in enumerate(text.splitlines(), start=1):
+    for n, line in enumerate(_lines(text), start=1):
         if line.strip():
             out.append(Paragraph(line, [(0, {"line": n})]))
+            if len(out) > limit:
+                from fzcheck.i18n import msg
+
+                raise InputError(msg("in.too_many_lines", n=limit))
     return out
 
 

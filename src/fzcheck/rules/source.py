@@ -16,6 +16,11 @@ from fzcheck.errors import RuleSetError
 if TYPE_CHECKING:  # pragma: no cover
     import yaml
 
+# Configuration, rule-set and waiver files (YAML/TOML): read only when regular and this small.
+MAX_CONFIG_BYTES = 2 * 1024 * 1024
+MAX_NESTING = 64  # nesting of YAML/TOML values
+MAX_YAML_NODES = 200_000  # values of a YAML file once its aliases are expanded
+
 # Called with (path, text) for every file a loader reads: how fzcheck.perf.cache learns
 # which files an entry depends on.
 ReadRecorder = Callable[[str, str], None]
@@ -113,19 +118,105 @@ class Source:
 
 
 def read_text(path: str, what: str = "rule set", record: ReadRecorder | None = None) -> str:
-    """The text of a rule set (or waivers, configuration) file; ``record(path, text)`` is told."""
+    """The text of a rule set (or waivers, configuration) file; ``record(path, text)`` is told.
+    Only a regular file of at most MAX_CONFIG_BYTES is read (never a FIFO or /dev/zero)."""
+    import os
+    import stat
+
+    from fzcheck.i18n import msg
+
     try:
-        with open(path, encoding="utf-8-sig") as fh:
-            text = fh.read()
-            if record is not None:
-                record(path, text)
-            return text
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block the open
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if stat.S_ISDIR(st.st_mode):
+                raise IsADirectoryError
+            if not stat.S_ISREG(st.st_mode):
+                raise RuleSetError(msg("cfg.not_regular"), path)
+            raw = fh.read(MAX_CONFIG_BYTES + 1)
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise RuleSetError(msg("cfg.too_large", mb=MAX_CONFIG_BYTES >> 20, what=what), path)
+        text = raw.decode("utf-8-sig")
+        if record is not None:
+            record(path, text)
+        return text
     except FileNotFoundError:
         raise RuleSetError(f"no such {what} file", path) from None
     except IsADirectoryError:
         raise RuleSetError(f"is a folder, not a {what} file", path) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise RuleSetError(f"cannot read the {what}: {exc}", path) from None
+
+
+def _safe_loader():
+    """The safe loader, with nesting, alias expansion and numbers bounded before any work."""
+    import math
+
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        depth = 0
+
+        def compose_node(self, parent, index):
+            self.depth += 1
+            try:
+                if self.depth > MAX_NESTING:
+                    from fzcheck.i18n import msg
+
+                    raise yaml.composer.ComposerError(None, None, msg("cfg.too_deep", n=MAX_NESTING),
+                                                      self.peek_event().start_mark)
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+        def construct_yaml_float(self, node):
+            value = super().construct_yaml_float(node)
+            if not math.isfinite(value):
+                from fzcheck.i18n import msg
+
+                raise yaml.constructor.ConstructorError(None, None, msg("cfg.bad_number", value=node.value),
+                                                        node.start_mark)
+            return value
+
+        def construct_yaml_int(self, node):
+            if len(node.value) > 60:
+                from fzcheck.i18n import msg
+
+                raise yaml.constructor.ConstructorError(None, None, msg("cfg.long_number", value=node.value[:20] + "…"),
+                                                        node.start_mark)
+            return super().construct_yaml_int(node)
+
+    Loader.add_constructor("tag:yaml.org,2002:float", Loader.construct_yaml_float)
+    Loader.add_constructor("tag:yaml.org,2002:int", Loader.construct_yaml_int)
+    return Loader
+
+
+def _expanded_size(node, limit: int) -> int:
+    """How many values the node tree holds once every alias is expanded (stops past limit)."""
+    import yaml
+
+    memo: dict[int, int] = {}
+
+    def size(n) -> int:
+        key = id(n)
+        if key in memo:
+            return memo[key]
+        memo[key] = limit + 1  # a cycle counts as too large
+        total = 1
+        if isinstance(n, yaml.SequenceNode):
+            for item in n.value:
+                total += size(item)
+                if total > limit:
+                    break
+        elif isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                total += size(k) + size(v)
+                if total > limit:
+                    break
+        memo[key] = total
+        return total
+
+    return size(node)
 
 
 def parse_yaml(path: str, what: str = "rule set", record: ReadRecorder | None = None) -> Source:
@@ -133,14 +224,22 @@ def parse_yaml(path: str, what: str = "rule set", record: ReadRecorder | None = 
     import yaml
 
     text = read_text(path, what, record)
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = _safe_loader()(text)  # a NUL or control character is a YAML error here too
         node = loader.get_single_node()
+        if node is not None and _expanded_size(node, MAX_YAML_NODES) > MAX_YAML_NODES:
+            from fzcheck.i18n import msg
+
+            raise RuleSetError(msg("cfg.aliases", n=MAX_YAML_NODES), path)
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         raise yaml_error(exc, path) from None
+    except (ValueError, RecursionError) as exc:  # a number too long, nesting the checks missed
+        raise RuleSetError(f"invalid YAML: {type(exc).__name__}", path) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return Source(path, data, node)
 
 
