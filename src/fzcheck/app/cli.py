@@ -230,13 +230,16 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True)
 def explain(rule_id, rules, lang, fmt):
-    """Explain what a rule requires, its legal basis and its examples."""
+    """Explain what a rule requires, its legal basis, words, look-alikes and examples.
+    RULE_ID is a rule id or its title, in Chinese or English (fzcheck explain 法律顾问)."""
     from fzcheck.render.rulesdoc import explain_rule
     from fzcheck.render.rulesdoc import explain_json, explain_markdown
     from fzcheck.rules.load import load_ruleset
 
+    from fzcheck.render.rulesdoc import find_rule
+
     ruleset = load_ruleset(rules)
-    rule = ruleset.find_rule(rule_id)  # also the rules a profile adds
+    rule = find_rule(ruleset, rule_id)  # an id or a title (法律顾问); also the rules a profile adds
     if rule is None:
         fail(f"no rule '{rule_id}' in rule set {ruleset.id} (see: fzcheck rules list)")
     click.echo({"text": explain_rule, "json": explain_json, "markdown": explain_markdown}[fmt](rule, lang))
@@ -332,6 +335,18 @@ def rules_validate(files):
         else:
             click.echo(f"{f}: ok")
     sys.exit(EXIT_ERROR if bad else EXIT_OK)
+
+
+@rules.command("doc", context_settings=CONTEXT)
+@click.option("-r", "--rules", "rules_arg", metavar="FILE|NAME", help="Rule set file or shipped name.")
+@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True)
+def rules_doc(rules_arg, lang):
+    """Print the rule reference in Markdown (rules/README.md is this, for the shipped set):
+    every rule, what counts, its words, look-alikes and examples."""
+    from fzcheck.render.rulesdoc import reference_markdown
+    from fzcheck.rules.load import load_ruleset
+
+    click.echo(reference_markdown(load_ruleset(rules_arg), lang), nl=False)
 
 
 @rules.command("test", context_settings=CONTEXT)
