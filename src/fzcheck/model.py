@@ -213,6 +213,12 @@ class RuleResult:
     description: str = ""  # what counts, in the report's language (for the printed reports)
     why_not: WhyNot | None = None  # for a rule that is not pass: the closest mention and why
     part: str | None = None  # the role of the part of a report where the rule's element belongs, if any
+    kind: str = "element"  # the rule's kind (element, absence, deadline …): the words of its status
+
+    @property
+    def info(self) -> bool:
+        """An info rule: shown apart, never weighs in the score, never fails the gate."""
+        return self.severity == "info"
 
     def to_json(self, lang: str) -> dict[str, Any]:
         out = {
@@ -232,6 +238,7 @@ class RuleResult:
             "message": self.message,
             "fix": self.fix,
             "basis": self.basis,
+            "kind": self.kind,
         }
         if self.why_not is not None:
             out["why_not"] = self.why_not.to_json(lang)
