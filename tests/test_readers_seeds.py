@@ -73,6 +73,10 @@ def test_seed_evidence_points_at_the_right_place(fmt, converted):
             elif fmt == "pdf":
                 assert set(loc) == {"page", "line"}
                 where = [p for p in raw.paragraphs if any(l == loc for _, l in p.locations)]
+            elif fmt == "html":  # the paragraph a reader of the page counts, and the source line
+                assert set(loc) == {"line", "paragraph"} and ev["line"] == loc["line"]
+                where = [raw.paragraphs[loc["paragraph"] - 1]]
+                assert where[0].locations[0][1]["line"] == loc["line"]
             else:
                 assert set(loc) == {"line"} and ev["line"] == loc["line"]
                 where = [p for p in raw.paragraphs if p.locations[0][1] == loc]

@@ -397,9 +397,49 @@ def to_evidence(doc: Document, h: Hit) -> Evidence:
     if len(text) > 120:
         left = max(0, h.start - 50)
         text = ("…" if left else "") + text[left:left + 110] + ("…" if left + 110 < len(s.text) else "")
+    original, original_match = _original(par, s, h.start, h.end)
     return Evidence(text=text, match=s.text[h.start:h.end], line=location.get("line"),
                     section=s.section.path(), role=s.role, status=h.status, location=location,
-                    pos=(s.para, s.start + h.start), reason=_hit_reason(h))
+                    pos=(s.para, s.start + h.start), reason=_hit_reason(h),
+                    original=original, original_match=original_match)
+
+
+_SENTENCE_END = "。！？!?；;…”’」』"
+_MARKER_SHIFT = 12  # an outline marker Word numbers itself is in the heading, not the paragraph
+
+
+def _sentence_span(par, s) -> tuple[int, int, int]:
+    """(start, end) of a sentence in its normalized paragraph, and how many leading
+    characters of the sentence are not in the paragraph (a heading's generated number)."""
+    n = len(s.text)
+    if par.text[s.start:s.start + n] == s.text:
+        return s.start, s.start + n, 0
+    i = par.text.find(s.text)
+    if i >= 0:
+        return i, i + n, 0
+    for k in range(1, min(n, _MARKER_SHIFT)):
+        i = par.text.find(s.text[k:])
+        if i >= 0:
+            return i, i + n - k, k
+    return s.start, min(len(par.text), s.start + n), 0
+
+
+def _original(par, s, start: int, end: int) -> tuple[str, str]:
+    """The whole sentence and the matched words as the report wrote them (the text its
+    reader extracted, before normalization); ("", "") when the paragraph has no original."""
+    if not par.original or par.src is None:
+        return "", ""
+    a, b, shift = _sentence_span(par, s)
+    oa, ob = par.original_span(a, b)
+    while ob < len(par.original) and par.original[ob] in _SENTENCE_END:  # its full stop too
+        ob += 1
+    sentence = par.original[oa:ob].strip()
+    ms, me = max(a, a + start - shift), min(b, a + end - shift)
+    match = ""
+    if me > ms:
+        ma, mb = par.original_span(ms, me)
+        match = par.original[ma:mb].strip()
+    return sentence, match
 
 
 _REASON_OF_STATUS = {HIT_PLAN: "plan", HIT_PROBLEM: "problem", HIT_NEGATED: "negated"}

@@ -2,6 +2,11 @@
 
 Each paragraph goes through the same steps, in this order:
 
+0. compatibility forms that PDF producers emit folded to the ideographs and marks they
+   stand for: Kangxi radicals (⼀ ⼈ ⾏ ⾯, U+2F00–U+2FDF) and the CJK radicals supplement
+   (⺠ ⻚ ⻓ ⻔, U+2E80–U+2EFF) that a browser's or Word's PDF gives for 一 人 行 面 民 页 长 门,
+   CJK compatibility ideographs, vertical and small punctuation forms, half-width 。「」、;
+   one character for one, so the offset map is unchanged;
 1. converter residue removed (Word bookmarks, field codes, comments);
 2. pinyin annotations after characters removed (執(zhí)法 → 執法);
 3. traditional → simplified characters (OpenCC, ``t2s``);
@@ -41,6 +46,41 @@ def _fold_width(s: str) -> str:
     return s
 
 
+# CJK radicals supplement → the ideograph each one stands for (Unicode's
+# EquivalentUnifiedIdeograph.txt; NFKC folds only two of them). The Kangxi radicals and
+# the other compatibility ranges below fold by NFKC where it gives one character.
+_RADICALS = ("⺁厂⺂乛⺃乚⺄乙⺅亻⺆冂⺉刂⺊卜⺌小⺍小⺎尢⺏尣⺐尢⺑尣⺒巳⺓幺⺔彑⺕彐⺖忄⺗心⺘扌⺙攵⺛旡"
+             "⺜日⺝月⺞歺⺟母⺠民⺡氵⺢氺⺣灬⺤爫⺥爫⺦丬⺧牛⺨犭⺩王⺪疋⺫目⺬示⺭礻⺮竹⺯糸⺰纟⺱罓⺲罒"
+             "⺶羊⺹耂⺺肀⺻聿⺼肉⺽臼⺾艹⺿艹⻀艹⻁虎⻂衤⻃覀⻄西⻅见⻆角⻈讠⻉贝⻊足⻋车⻌辶⻍辶⻎辶"
+             "⻏阝⻐钅⻑長⻒镸⻓长⻔门⻕阜⻖阝⻗雨⻘青⻙韦⻚页⻛风⻜飞⻝食⻟飠⻠饣⻢马⻣骨⻤鬼⻥鱼⻦鸟"
+             "⻧卤⻨麦⻩黄⻪黾⻫斉⻬齐⻭歯⻮齿⻯竜⻰龙⻱龜⻲亀⻳龟")
+_COMPAT_RANGES = ((0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F), (0xFE10, 0xFE19),
+                  (0xFE30, 0xFE4F), (0xFE50, 0xFE6B), (0xFF61, 0xFF64))
+
+
+def _compat_table() -> dict[int, str]:
+    import unicodedata
+
+    table = {ord(a): b for a, b in zip(_RADICALS[::2], _RADICALS[1::2])}
+    table[0x2015] = "\u2014"  # ― HORIZONTAL BAR: what a browser's PDF gives for — (2021—2025年)
+    for lo, hi in _COMPAT_RANGES:
+        for cp in range(lo, hi + 1):
+            folded = unicodedata.normalize("NFKC", chr(cp))
+            if len(folded) == 1 and folded != chr(cp):
+                table[cp] = folded
+    return table
+
+
+_COMPAT = _compat_table()
+_COMPAT_CHARS = regex.compile("[%s]" % "".join(regex.escape(chr(c)) for c in sorted(_COMPAT)))
+
+
+def fold_compat(s: str) -> str:
+    """Kangxi radicals, radical supplement forms and other compatibility forms → the
+    characters they stand for, one for one (``len`` unchanged)."""
+    return s.translate(_COMPAT) if _COMPAT_CHARS.search(s) else s
+
+
 _ZERO_WIDTH = regex.compile("[\u200b\u200c\u200d\ufeff\u00ad]+")
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
@@ -68,6 +108,44 @@ def _label_line() -> regex.Pattern | None:
     text = resources.files("fzcheck").joinpath("data/noise.yaml").read_text(encoding="utf-8")
     labels = yaml_data(text).get("label_lines") or []
     return compile_regex("|".join(f"(?:{p})" for p in labels)) if labels else None
+
+
+@functools.lru_cache(maxsize=1)
+def _page_edges() -> tuple[regex.Pattern | None, regex.Pattern | None]:
+    """Where a web page's header ends and where its tail (related links, footer) begins
+    (noise.yaml page_head_end, page_tail_start)."""
+    text = resources.files("fzcheck").joinpath("data/noise.yaml").read_text(encoding="utf-8")
+    data = yaml_data(text)
+    out = []
+    for key in ("page_head_end", "page_tail_start"):
+        pats = data.get(key) or []
+        out.append(compile_regex("|".join(f"(?:{p})" for p in pats)) if pats else None)
+    return out[0], out[1]
+
+
+_HEAD_LINES = 20  # a breadcrumb further down is not the end of a site header
+_SENTENCE_PAR = 80  # a paragraph this long with a full stop is report text, not furniture
+
+
+def _furniture(texts: list[str]) -> tuple[int, int]:
+    """[first, end) of the paragraphs between a web page's header and its tail, when the
+    page (saved as text or printed to PDF) still has them; (0, len) otherwise."""
+    head, tail = _page_edges()
+    first, end = 0, len(texts)
+    if head is not None:
+        for i, text in enumerate(texts[:_HEAD_LINES]):
+            if "。" in text and len(text) > _SENTENCE_PAR:
+                break  # the report has begun
+            if head.search(text):
+                first = i + 1
+                break
+    if tail is not None:
+        for i in range(len(texts) - 1, first, -1):
+            if "。" in texts[i] and len(texts[i]) > _SENTENCE_PAR:
+                break  # report text: the tail, if any, starts after it
+            if tail.search(texts[i]) and i > first + 3:
+                end = i
+    return first, end
 
 
 @functools.lru_cache(maxsize=1)
@@ -159,7 +237,7 @@ def normalize_text(s: str) -> str:
 
 def _normalize(s: str) -> tuple[str, list[int]]:
     noise, markers = _patterns()
-    t = _Text(s, list(range(len(s))))
+    t = _Text(fold_compat(s), list(range(len(s))))
     for pat in markers:
         t.sub(pat, lambda m: "")
     for _ in range(3):  # nested annotations such as 執((zhí)zhí)
@@ -212,14 +290,23 @@ _LABEL_VALUE_MAX = 60  # a metadata label or value is a short line
 
 
 def normalize_document(raw: RawDocument) -> tuple[list[Paragraph], list[str]]:
-    """Normalize every paragraph; return the paragraphs rules see and the noise lines."""
+    """Normalize every paragraph; return the paragraphs rules see and the noise lines.
+
+    Each kept paragraph keeps the text the reader extracted (``original``) and the map
+    from its characters to that text (``src``), so that evidence quotes the report's own
+    characters. An HTML page's paragraphs are numbered (``paragraph``) as a reader of the
+    page counts them, beside the source line."""
     kept: list[Paragraph] = []
     noise_lines: list[str] = list(raw.noise)
     label = _label_line()
     value_next = False  # the line after a metadata label is its value
-    for par in raw.paragraphs:
-        text, src = _normalize(par.text)
+    done = [(par, *_normalize(par.text)) for par in raw.paragraphs]
+    first, end = _furniture([text for _, text, _ in done])
+    for n, (par, text, src) in enumerate(done):
         if not text:
+            continue
+        if n < first or n >= end:
+            noise_lines.append(text)
             continue
         if value_next and len(text) <= _LABEL_VALUE_MAX:
             value_next = False
@@ -234,7 +321,9 @@ def normalize_document(raw: RawDocument) -> tuple[list[Paragraph], list[str]]:
             noise_lines.append(text)
             continue
         locations = _remap(par, src)
-        kept.append(Paragraph(text, locations))
+        if raw.kind == "html":
+            locations = [(off, {**loc, "paragraph": n + 1}) for off, loc in locations]
+        kept.append(Paragraph(text, locations, original=par.text, src=src))
     return kept, noise_lines
 
 
