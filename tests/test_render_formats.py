@@ -56,9 +56,11 @@ def test_markdown_has_score_every_rule_and_failures_first(sample_report):
     positions = {r.id: md.index(f"(`{r.id}`)") for r in d.results}
     order = [r.id for r in sorted_rules(d.results)]
     assert sorted(positions, key=positions.get) == order
-    bad = [r for r in d.results if r.status in (FAIL, PARTIAL)]
+    bad = [r for r in d.results if r.status in (FAIL, PARTIAL) and not r.info]
     assert bad, "the sample has at least one rule that needs work"
     assert all(positions[b.id] < positions[r.id] for b in bad for r in d.results if r.status not in (FAIL, PARTIAL))
+    # info rules apart, after every rule that weighs
+    assert all(positions[r.id] < positions[i.id] for i in d.results if i.info for r in d.results if not r.info)
     # a partial rule shows its fix hint and legal basis
     enf = result_of(d, "enforcement-systems")
     assert enf.fix in md and "依据" in md
@@ -91,7 +93,8 @@ def test_sarif_validates_and_counts_match(seed_report):
     doc = json.loads(render(seed_report, "sarif"))
     _validate_sarif(doc)
     run = doc["runs"][0]
-    expected = [(d.path, r.id) for d in seed_report.documents for r in d.results if r.status in (FAIL, PARTIAL)]
+    expected = [(d.path, r.id) for d in seed_report.documents for r in d.results
+                if r.status in (FAIL, PARTIAL) and not r.info]  # info rules give notes only when asked
     assert len(run["results"]) == len(expected)
     rules = run["tool"]["driver"]["rules"]
     assert len({r["id"] for r in rules}) == len(rules) == len(seed_report.documents[0].results)
@@ -116,7 +119,12 @@ def test_sarif_levels_and_locations(ruleset, tmp_path, monkeypatch):
     severity = {r.id: r.severity for r in d.results}
     level = {"required": "error", "recommended": "warning", "info": "note"}
     assert results and all(res["level"] == level[severity[rid]] for rid, res in results.items())
-    assert {r.id for r in d.results if r.status in (FAIL, PARTIAL)} == set(results)
+    assert {r.id for r in d.results if r.status in (FAIL, PARTIAL) and not r.info} == set(results)
+    # info rules that are not met: notes, only when asked
+    asked = json.loads(render(Report(ruleset.id, ruleset.version, [d], show_info=True), "sarif"))["runs"][0]["results"]
+    notes = {r["ruleId"] for r in asked} - set(results)
+    assert notes == {r.id for r in d.results if r.status in (FAIL, PARTIAL) and r.info}
+    assert notes and all(r["level"] == "note" for r in asked if r["ruleId"] in notes)
     # the legal advisor is only in the plan (line 7): the finding points there, with a relative, encoded URI
     adv = results["legal-advisor"]
     loc = adv["locations"][0]["physicalLocation"]
@@ -135,8 +143,8 @@ def test_junit_parses_and_counts_match(seed_report):
     suites = root.findall("testsuite")
     assert len(suites) == len(seed_report.documents) + len(seed_report.errors)
     total = sum(len(d.results) for d in seed_report.documents) + len(seed_report.errors)
-    failures = sum(1 for d in seed_report.documents for r in d.results if r.status in (FAIL, PARTIAL))
-    skipped = sum(1 for d in seed_report.documents for r in d.results if r.status in (NOT_APPLICABLE, WAIVED))
+    failures = sum(1 for d in seed_report.documents for r in d.results if r.status in (FAIL, PARTIAL) and not r.info)
+    skipped = sum(1 for d in seed_report.documents for r in d.results if r.status in (NOT_APPLICABLE, WAIVED) or r.info)
     assert len(list(root.iter("testcase"))) == total
     assert int(root.get("tests")) == total
     assert int(root.get("failures")) == failures == len(list(root.iter("failure")))

@@ -73,7 +73,9 @@ def test_html_has_header_every_rule_and_failures_first(sample):
     rows = re.findall(r'<tr class="row-([a-z_]+)" [^>]*data-rule="([^"]+)"', html)
     assert [rid for _, rid in rows] == [r.id for r in sorted_rules(d.results)]
     assert len(rows) == len(d.results)
-    status = [s for s, _ in rows]
+    info = {r.id for r in d.results if r.info}
+    status = [s for s, rid in rows if rid not in info]  # info rules apart, at the end
+    assert [rid for _, rid in rows][len(status):] == [r.id for r in sorted_rules(d.results) if r.info]
     last_bad = max(i for i, s in enumerate(status) if s in (FAIL, PARTIAL))
     assert all(s in (FAIL, PARTIAL) for s in status[: last_bad + 1])
     enf = next(r for r in d.results if r.id == "enforcement-systems")
@@ -89,7 +91,8 @@ def test_html_chart_one_bar_per_rule_coloured_by_status(sample):
     svg = html[html.index("<svg"): html.index("</svg>")]
     bars = re.findall(r'<g class="rule" data-rule="([^"]+)" data-status="([^"]+)">', svg)
     assert sorted(bars) == sorted((r.id, r.status) for r in d.results)
-    assert len(re.findall(r'<g class="area">', svg)) == len({r.group for r in d.results})
+    # one area per group, and the info rules (notes) in one of their own
+    assert len(re.findall(r'<g class="area">', svg)) == len({"info" if r.info else r.group for r in d.results})
     # a partial rule's bar is amber and about as long as its credit
     enf = next(r for r in d.results if r.id == "enforcement-systems")
     m = re.search(r'data-rule="enforcement-systems".*?width="380".*?<rect [^>]*width="([\d.]+)"[^>]*fill="([^"]+)"',
@@ -121,9 +124,10 @@ def test_html_says_why_a_good_score_fails_the_gate(ruleset):
     causes = next(r for r in d.results if r.id == "structure.causes")
     assert causes.status == FAIL and not d.passed
     html = render(Report(ruleset.id, ruleset.version, [d]), "html")
-    why = re.search(r'<tr class="why"><th>必备项缺失</th><td>([^<]*)</td>', html)
-    assert why and "不足的原因分析" in why.group(1)
+    why = re.search(r'<tr class="why"><th>未通过原因</th><td>([^<]*)</td>', html)
+    assert why and "必备项缺失" in why.group(1) and "不足的原因分析" in why.group(1)
     assert "必备项缺失" in render(Report(ruleset.id, ruleset.version, [d]), "markdown")
+    assert "未通过原因: 必备项缺失" in render(Report(ruleset.id, ruleset.version, [d]), "text")
     passing = render(Report(ruleset.id, ruleset.version, [check_text(text.replace("一是执法力量薄弱。",
                      "一是执法力量薄弱，原因是编制不足。"), ruleset)]), "html")
     assert 'class="why"' not in passing or "不足的原因分析" not in passing.split('class="why"')[1][:200]

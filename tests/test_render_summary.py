@@ -58,16 +58,31 @@ def test_csv_summary(batch, expected, tmp_path):
     text = run(batch, tmp_path, "csv")
     assert text.startswith("\ufeff")  # spreadsheet programs read the Chinese right
     table = list(csv.reader(io.StringIO(text[1:])))
-    header, rows = table[0], table[1:]
+    # Chinese titles, then the ids in a second header row
+    titles, header, rows = table[0], table[1], table[2:]
     assert len(rows) == 6
-    assert header[:8] == ["序号", "文件", "报告", "报告单位", "报告年度", "得分", "等级", "结论"]
-    assert rows[-1][7] == "无法读取" and "NUL" in rows[-1][-1]
+    assert titles[:11] == ["序号", "文件", "报告", "报告单位", "报告年度", "发布日期", "单位类别", "得分", "等级", "结论",
+                           "未通过原因"]
+    assert header[:11] == ["rank", "file", "title", "unit", "year", "published", "profile", "score", "grade", "gate",
+                           "why_fail"]
+    assert len(titles) == len(header) == len(rows[0])
+    assert rows[-1][9] == "无法读取" and "NUL" in rows[-1][-1]
+    # an item column for each of the five procedures and of the three enforcement systems
+    assert sum(1 for h in header if h.startswith("major-decisions.")) == 5
+    assert sum(1 for h in header if h.startswith("enforcement-systems.")) == 3
+    assert titles[header.index("major-decisions.public-participation")].endswith("公众参与")
     causes = header.index("structure.causes")
     for row in rows[:5]:
         d = expected[row[1].rsplit("/", 1)[-1]]
-        assert float(row[5]) == d.score
+        assert float(row[7]) == d.score and row[5] == (d.published or "")
+        assert (row[10] == "") == d.passed  # why a report fails, beside it
         want = next(r.status for r in d.results if r.id == "structure.causes")
         assert row[causes] == {"pass": "通过", "partial": "部分", "fail": "缺失", "not_applicable": "不适用"}[want]
+    template = next(row for row in rows if row[1].endswith("xx-county-template-traditional.txt"))
+    assert template[header.index("placeholders")] == "不符合"  # found, never "missing"
+    # --lang en: one header row of ids
+    en = list(csv.reader(io.StringIO(run(batch, tmp_path, "csv", "--lang", "en")[1:])))
+    assert en[0] == header and len(en) == 7
     # plain --format csv is the summary too
     out = tmp_path / "plain.csv"
     CliRunner().invoke(cli, ["check", "-f", "csv", "-o", str(out), str(batch)])
@@ -79,13 +94,15 @@ def test_text_summary(batch, expected, tmp_path):
     lines = text.splitlines()
     body = [ln for ln in lines[1:7]]
     assert len(body) == 6 and "unreadable" in body[-1] and "broken.txt" in body[-1]
-    order = [re.search(r"(\S+\.txt)$", ln).group(1).rsplit("/", 1)[-1] for ln in body[:5]]
+    order = [re.search(r"(\S+\.txt)(  — .*)?$", ln).group(1).rsplit("/", 1)[-1] for ln in body[:5]]
+    assert all(("  — " in ln) == (not expected[name].passed) for ln, name in zip(body, order))  # why it fails
     assert order == sorted(expected, key=lambda k: (-expected[k].score, expected[k].path))
     assert "6 reports: 0 passed, 5 failed, 1 unreadable" in text
     # the status marks of the best report, one per rule, in column order
     best = expected[order[0]]
-    marks = re.search(r"\s([✔◐✘–≈]{%d})\s" % len(best.results), body[0]).group(1)
-    assert marks.count("✘") == sum(1 for r in best.results if r.status == "fail")
+    marks = re.search(r"\s([✔◐✘–≈ⓘ]{%d})\s" % len(best.results), body[0]).group(1)
+    assert marks.count("✘") == sum(1 for r in best.results if r.status == "fail" and not r.info)
+    assert marks.count("ⓘ") == sum(1 for r in best.results if r.status in ("fail", "partial") and r.info)
 
 
 def test_html_summary_matrix(batch, expected, tmp_path):
@@ -96,9 +113,15 @@ def test_html_summary_matrix(batch, expected, tmp_path):
     for path, row in rows:
         d = expected[path.rsplit("/", 1)[-1]]
         cells = re.findall(r'<td class="cell" data-status="([a-z_]*)" [^>]*style="background:([^"]+)"', row)
+        # the columns that decide the gate, in the rule set's order; info columns grey, after them
         assert [s for s, _ in cells] == [r.status for r in sorted(d.results, key=lambda r: (
-            {"structure": 0, "element": 1, "quality": 2}[r.group], [x.id for x in d.results].index(r.id)))]
+            {"structure": 0, "element": 1, "quality": 2}[r.group], [x.id for x in d.results].index(r.id)))
+            if not r.info]
         assert all(color == look(s).color for s, color in cells)
+        grey = re.findall(r'<td class="cell grey" data-status="([a-z_]*)"', row)
+        assert len(grey) == sum(1 for r in d.results if r.info)
+        # a short unit name and year, never the file's path, and why it fails
+        assert path not in row and (d.passed or '<td class="why"' in row)
     assert "<script" not in html
 
 

@@ -45,3 +45,29 @@ def opening_marker(text: str) -> tuple[str, float, int] | None:
     """find_heading() of a line as a reader sees it: before normalization (leading spaces,
     full-width forms)."""
     return find_heading(text.lstrip(" \t\u3000").translate(FULLWIDTH_FOLD))
+
+
+# -- short names of reporting units (the printed batch matrix) --------------------------------
+_UNIT_BODY = regex.compile(r"人民政府")
+_UNIT_SUFFIX = regex.compile(r"(办事处|党委|委员会)$")
+_UNIT_LEVEL = regex.compile(r"^.*?(?:省|自治区|市|州|盟|地区|县|区|旗)(?=.{2,})")
+_TITLE_LEAD = regex.compile(r"^(关于)?(报送|印发)?(\d{4}年度?)?")
+_TITLE_UNIT = regex.compile(r"^([^\d年]{1,12}?(?:镇|乡|街道|县|区|市|局|委|办))")
+
+
+def unit_from_title(title: str) -> str:
+    """The reporting unit a title opens with (虹桥街道 in 2021年虹桥街道法治政府建设工作), or ""."""
+    m = _TITLE_UNIT.match(_TITLE_LEAD.sub("", title or "", count=1))
+    return m.group(1) if m else ""
+
+
+def short_unit_name(unit: str, limit: int = 6) -> str:
+    """A reporting unit in a few characters: 洼兴镇 for 巴彦县洼兴镇, 昭化镇 for
+    广元市昭化区昭化镇人民政府, 广安门内街道 for 北京市西城区人民政府广安门内街道办事处."""
+    short = _UNIT_SUFFIX.sub("", _UNIT_BODY.sub("", unit)) or unit
+    while len(short) > limit:
+        cut = _UNIT_LEVEL.sub("", short, count=1)
+        if cut == short or len(cut) < 2:
+            break
+        short = cut
+    return short

@@ -104,7 +104,9 @@ def evaluate(doc: Document, ruleset: RuleSet, lang: str = "zh") -> list[RuleResu
 
 
 def score(results: list[RuleResult]) -> float:
-    counted = [r for r in results if r.status not in (NOT_APPLICABLE, WAIVED)]
+    """Weighted credit in percent of the rules that apply; info rules never weigh (whatever
+    weight a rule set or profile gave them)."""
+    counted = [r for r in results if r.status not in (NOT_APPLICABLE, WAIVED) and r.severity != "info"]
     total = sum(r.weight for r in counted)
     if not total:
         return 0.0
@@ -112,6 +114,8 @@ def score(results: list[RuleResult]) -> float:
 
 
 def gate(results: list[RuleResult], value: float, threshold: float) -> bool:
+    """A report passes with a score at or above the threshold and no required rule failed
+    (info rules never fail it)."""
     required_failed = any(r.severity == "required" and r.status == FAIL for r in results)
     return value >= threshold and not required_failed
 

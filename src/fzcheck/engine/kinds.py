@@ -79,7 +79,7 @@ def result(rule: Rule, lang: str, status: str, credit: float, message: str, *, f
         id=rule.id, title=rule.title, severity=rule.severity, weight=rule.weight, status=status,
         credit=credit, finding=finding or status, found_in=roles or [], items=items or [], evidence=ev or [],
         message=message, fix=pick(rule.fix, lang) if status != PASS else "", basis=rule.basis, group=rule.group,
-        description=pick(rule.description, lang), part=part_of(rule),
+        description=pick(rule.description, lang), part=part_of(rule), kind=rule.kind,
     )
     if status in (FAIL, PARTIAL):  # every rule that is not credited says why (elements say more)
         res.why_not = WhyNot(finding or status, None, {lang: message})
@@ -137,7 +137,10 @@ def element(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResu
     credit = earned / total if total else 0.0
     done = sum(1 for i in items if i.status == ITEM_PASS)
     message = t("msg.items", lang, total=len(items), done=done)
-    missing = [t("out.aside", lang, text=pick(i.title, lang), aside=t("item." + i.status, lang))
+    # "not mentioned" only when nothing close was found; a mention set aside is "not counted"
+    missing = [t("out.aside", lang, text=pick(i.title, lang),
+                 aside=t("item.not_counted" if i.status == ITEM_MISSING and i.why_not is not None
+                         and i.why_not.evidence is not None else "item." + i.status, lang))
                for i in items if i.status != ITEM_PASS]
     if missing:
         message += t("msg.items_missing", lang, names=t("sep.list", lang).join(missing))

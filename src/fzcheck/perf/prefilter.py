@@ -72,15 +72,20 @@ class _Parser:
             branches.append(self.sequence())
         if len(branches) == 1:
             return branches[0]
-        exact: frozenset[str] | None = frozenset()
-        req: frozenset[str] | None = frozenset()
+        exact: set[str] | None = set()  # accumulated in place: a union per branch is quadratic
+        req: set[str] | None = set()
         for ex, rq in branches:
             if exact is not None and ex is not None and len(exact) + len(ex) <= LIMIT:
-                exact = exact | ex
+                exact |= ex
             else:
                 exact = None
-            req = None if req is None or rq is None else req | rq
-        return exact, req
+            if req is not None and rq is not None and len(req) <= 100 * LIMIT:
+                req |= rq
+            else:
+                req = None
+            if exact is None and req is None:
+                break
+        return (None if exact is None else frozenset(exact)), (None if req is None else frozenset(req))
 
     def sequence(self):
         run: frozenset[str] | None = frozenset({""})
@@ -143,6 +148,8 @@ class _Parser:
                 return ex | {""}, None
             return None, None
         if hi == lo and ex is not None:
+            if lo * max((len(x) for x in ex), default=1) > 1000:  # 甲{1000000}: not built one copy at a time
+                return None, rq
             out = frozenset({""})
             for _ in range(lo):
                 if len(out) * len(ex) > LIMIT:
@@ -287,9 +294,11 @@ def required_literals(pattern: str) -> frozenset[str] | None:
 
     ``pattern`` is the prepared source (as compiled), in the ``regex`` package's
     syntax with no flags."""
+    if len(pattern) > 100_000:  # no analysis without limit: such a pattern simply runs on every sentence
+        return None
     try:
         _, req = _Parser(pattern).parse()
-    except (_Unknown, IndexError, ValueError):
+    except (_Unknown, IndexError, ValueError, RecursionError):
         return None
     if not req or "" in req:
         return None

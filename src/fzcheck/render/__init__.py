@@ -21,6 +21,10 @@ class Report:
     errors: list[dict[str, str]] = field(default_factory=list)  # {"path", "error"}
     profile: dict | None = None
     tool_version: str = __version__
+    # --gaps-only: list only what weighs and is missing or partial, with why, fix and basis
+    gaps_only: bool = False
+    # SARIF: info rules that are not met as results of level "note" (--info); never by default
+    show_info: bool = False
 
 
 Renderer = Callable[[Report, str, bool], str]

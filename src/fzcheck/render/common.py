@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from fzcheck.i18n import pick, t
 from fzcheck.model import (FAIL, HIT_DONE, HIT_EXCLUDED, HIT_FOUND, HIT_NEGATED, HIT_PLAN, HIT_PROBLEM, HIT_STATUSES,
-                           ITEM_PASS, NOT_APPLICABLE, PARTIAL, PASS, RULE_STATUSES, STATUS_REASONS, WAIVED,
+                           ITEM_MISSING, ITEM_PASS, NOT_APPLICABLE, ItemResult, PARTIAL, PASS, RULE_STATUSES, STATUS_REASONS, WAIVED,
                            DocumentResult, Evidence, RuleResult, WhyNot)
 
 
@@ -33,6 +33,9 @@ STATUS: dict[str, Look] = {
 }
 assert set(STATUS) == set(RULE_STATUSES)
 UNKNOWN = Look("", "", "", "#9e9e9e")
+# An info rule that is not met: a note, never a red cross (it never weighs nor fails the gate).
+INFO = Look("ⓘ", "ℹ️", "bright_black", "#9e9e9e")
+MUTED_PASS = "#cfcfcf"  # a grey column's (info, profile-only) pass in the printed matrix
 ORDER = {status: i for i, status in enumerate(STATUS)}
 SEVERITY_ORDER = {"required": 0, "recommended": 1, "info": 2}
 
@@ -55,6 +58,13 @@ def look(status: str) -> Look:
     return STATUS.get(status, UNKNOWN)
 
 
+def rule_look(r: RuleResult) -> Look:
+    """The look of a rule's result: an info rule that is not met is grey, never red."""
+    if r.info and r.status in (FAIL, PARTIAL):
+        return INFO
+    return look(r.status)
+
+
 def item_look(status: str) -> Look:
     """An item of a rule is done or not: the look of a rule that passes or fails."""
     return STATUS[PASS] if status == ITEM_PASS else STATUS[FAIL]
@@ -65,22 +75,44 @@ def status_text(status: str | None, lang: str) -> str:
     return t("status." + status, lang) if status else "–"
 
 
+def rule_status_text(r: RuleResult, lang: str) -> str:
+    """A rule's status in the words of its kind: a rule that must find nothing (placeholders,
+    disclosure) and found something "does not comply" (不符合), never "missing"; a late
+    publication or inconsistent years too. An info rule's words say it is only a note."""
+    key = f"status.{r.status}.{r.kind}"
+    text = t(key, lang)
+    if text == key:
+        text = t("status." + r.status, lang)
+    if r.info and r.status in (FAIL, PARTIAL):
+        text = t("out.aside", lang, text=text, aside=t("severity.info", lang))
+    return text
+
+
+def item_status_text(item: "ItemResult", lang: str) -> str:
+    """An item's status: "not mentioned" (未提及) only when nothing close was found; an item
+    with a closest mention set aside "is mentioned but not counted"."""
+    if item.status == ITEM_MISSING and item.why_not is not None and item.why_not.evidence is not None:
+        return t("item.not_counted", lang)
+    return t("item." + item.status, lang)
+
+
 def catalogue_order(results: list[RuleResult]) -> list[RuleResult]:
     """Rules as the rule set lists them, grouped by area (structure, elements, quality …) in
-    the order the areas first appear: the order of the batch summary's columns, the SARIF
+    the order the areas first appear, info rules after all of them: the order of the batch summary's columns, the SARIF
     rule list and the coverage chart, and the tie-break of :func:`sorted_rules`."""
     groups: dict[str, int] = {}
     for r in results:
         groups.setdefault(r.group or "element", len(groups))
     position = {id(r): i for i, r in enumerate(results)}
-    return sorted(results, key=lambda r: (groups[r.group or "element"], position[id(r)]))
+    # info rules apart, at the end (they never weigh nor fail the gate)
+    return sorted(results, key=lambda r: (r.info, groups[r.group or "element"], position[id(r)]))
 
 
 def sorted_rules(results: list[RuleResult]) -> list[RuleResult]:
     """The one order in which every report lists a document's rules: what needs work first
     (status, then severity, then weight), ties in :func:`catalogue_order`."""
     return sorted(catalogue_order(results),
-                  key=lambda r: (ORDER.get(r.status, len(ORDER)), SEVERITY_ORDER.get(r.severity, 9), -r.weight))
+                  key=lambda r: (r.info, ORDER.get(r.status, len(ORDER)), SEVERITY_ORDER.get(r.severity, 9), -r.weight))
 
 
 def title_of(r: RuleResult, lang: str) -> str:
@@ -92,7 +124,7 @@ def basis_text(r: RuleResult, lang: str = "zh") -> str:
 
 
 def points(r: RuleResult) -> str:
-    if r.status in (NOT_APPLICABLE, WAIVED):
+    if r.status in (NOT_APPLICABLE, WAIVED) or r.info:
         return "–"
     return f"{round(r.weight * r.credit, 1):g}/{r.weight:g}"
 
@@ -172,6 +204,31 @@ def required_failed(d: DocumentResult, lang: str) -> str:
     return t("sep.list", lang).join(title_of(r, lang) for r in sorted_rules(d.results) if r.severity == "required" and r.status == FAIL)
 
 
+def gate_reason(d: DocumentResult, lang: str) -> str:
+    """Why a report fails the gate, in words: the required rules that fail, and the score
+    against the threshold when it is below; "" for a report that passes."""
+    if d.passed:
+        return ""
+    reasons = []
+    failed = required_failed(d, lang)
+    if failed:
+        reasons.append(t("gate.required", lang, names=failed))
+    if d.score < d.threshold:
+        reasons.append(t("gate.score", lang, score=f"{d.score:g}", threshold=f"{d.threshold:g}"))
+    return t("sep.clause", lang).join(reasons)
+
+
+def gate_line(d: DocumentResult, lang: str) -> str:
+    """The gate with its reason: 未通过（必备项缺失：…；得分49低于门槛60）."""
+    why = gate_reason(d, lang)
+    return t("out.aside", lang, text=gate_text(d, lang), aside=why) if why else gate_text(d, lang)
+
+
+def is_gap(r: RuleResult) -> bool:
+    """What a gaps-only report lists: a rule that weighs and is missing or partial."""
+    return r.status in (FAIL, PARTIAL) and not r.info
+
+
 def group_name(group: str, lang: str) -> str:
     key = "group." + group
     text = t(key, lang)
@@ -185,7 +242,7 @@ class Area:
 
     @property
     def counted(self) -> list[RuleResult]:
-        return [r for r in self.rules if r.status not in (NOT_APPLICABLE, WAIVED)]
+        return [r for r in self.rules if r.status not in (NOT_APPLICABLE, WAIVED) and not r.info]
 
     @property
     def coverage(self) -> float | None:
@@ -198,8 +255,8 @@ class Area:
 
 def areas(d: DocumentResult) -> list[Area]:
     groups: dict[str, list[RuleResult]] = {}
-    for r in catalogue_order(d.results):
-        groups.setdefault(r.group or "element", []).append(r)
+    for r in catalogue_order(d.results):  # info rules in an area of their own, the last
+        groups.setdefault("info" if r.info else r.group or "element", []).append(r)
     return [Area(g, rs) for g, rs in groups.items()]
 
 

@@ -11,9 +11,10 @@ from html import escape
 from fzcheck.i18n import pick, t
 from fzcheck.model import FAIL, ITEM_PASS, PARTIAL, PASS, STATUS_REASONS, DocumentResult, Evidence, RuleResult
 from fzcheck.render import Report
-from fzcheck.render.common import (HIT_COLOR, basis_text, doc_title, gate_text, hit_text, item_look, location_text,
-                                   look, points, profile_text, required_failed, shown_evidence, sorted_rules,
-                                   status_text, tells_more, title_of, why_text)
+from fzcheck.render.common import (HIT_COLOR, basis_text, doc_title, gate_reason, gate_text, hit_text, is_gap,
+                                   item_look, item_status_text, location_text, look, points, profile_text,
+                                   rule_look, rule_status_text, shown_evidence, sorted_rules, status_text,
+                                   tells_more, title_of, why_text)
 from fzcheck.render.svg import coverage_chart
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
@@ -58,6 +59,9 @@ td.rn { width: 44mm; }
 .ruleid { font-size: 8pt; color: #607d8b; word-break: break-all; }
 .sev, .pts { font-size: 8.5pt; color: #455a64; }
 .row-fail td { background: #fff5f5; } .row-partial td { background: #fffbeb; }
+tr[data-severity=info] td { background: #fafafa !important; color: #616161; } h2.info { color: #757575; border-bottom-color: #bdbdbd; }
+section.gaps table.rules { font-size: 9pt; } section.gaps table.rules td { padding: 1mm 1.5mm; }
+section.gaps blockquote { font-size: 8.5pt; }
 dl { margin: 0; display: grid; grid-template-columns: auto 1fr; column-gap: 2mm; }
 dt { color: #546e7a; white-space: nowrap; } dd { margin: 0; }
 ul.items { margin: 0; padding: 0; list-style: none; }
@@ -98,6 +102,12 @@ def badge(status: str, lang: str) -> str:
             f"{look(status).mark} {e(status_text(status, lang))}</span>")
 
 
+def rule_badge(r: RuleResult, lang: str) -> str:
+    """A rule's status in the words of its kind; an info rule's in grey."""
+    x = rule_look(r)
+    return f'<span class="badge" style="background:{x.color}">{x.mark} {e(rule_status_text(r, lang))}</span>'
+
+
 def _quote(ev: Evidence, lang: str) -> str:
     text = ev.text
     i = text.find(ev.match) if ev.match else -1
@@ -107,28 +117,30 @@ def _quote(ev: Evidence, lang: str) -> str:
             f'<span class="loc">{e(loc) + " · " if loc else ""}{e(hit_text(ev, lang))}</span></blockquote>')
 
 
-def _details(r: RuleResult, lang: str) -> str:
+def _details(r: RuleResult, lang: str, gaps_only: bool = False) -> str:
     rows = [(t("out.finding", lang), e(r.message))]
     if r.items:
         lis = "".join(
             f'<li class="{"ok" if i.status == ITEM_PASS else "no"}">{item_look(i.status).mark} '
             + e(t("out.label", lang, label=pick(i.title, lang) or i.id,
-                  text=t("item." + i.status, lang) + (t("out.collective", lang) if i.collective else "")))
+                  text=item_status_text(i, lang) + (t("out.collective", lang) if i.collective else "")))
             + (f'<span class="why">{e(why_text(i.why_not, lang))}</span>' if tells_more(i.why_not) else "")
-            + "</li>" for i in r.items)
+            + "</li>" for i in r.items if not (gaps_only and i.status == ITEM_PASS))
         rows.append((t("out.items", lang), f'<ul class="items">{lis}</ul>'))
     if (r.why_not is not None and r.status != PASS and not r.items
             and r.why_not.reason not in STATUS_REASONS):
         why = r.why_not
         rows.append((t("out.why_not", lang), f'<strong>{e(pick(why.text, lang))}</strong>'
                      + (_quote(why.evidence, lang) if why.evidence is not None else "")))
-    if r.description and r.status != PASS:
+    if r.description and r.status != PASS and not gaps_only:
         rows.append((t("out.what", lang), e(r.description)))
     if r.fix and r.status in (FAIL, PARTIAL):
         rows.append((t("report.fix", lang), f"<strong>{e(r.fix)}</strong>"))
     if r.basis:
         rows.append((t("report.basis", lang), e(basis_text(r, lang))))
     shown, more = shown_evidence(r)
+    if gaps_only:  # one or two pages: the closest quotes, no more
+        shown, more = shown[:1], 0
     if shown:
         quotes = "".join(_quote(ev, lang) for ev in shown)
         if more:
@@ -139,18 +151,21 @@ def _details(r: RuleResult, lang: str) -> str:
     return "<dl>" + "".join(f"<dt>{e(k)}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>"
 
 
-def rules_table(d: DocumentResult, lang: str) -> str:
-    head = (f"<thead><tr><th>{e(t('out.status', lang))}</th><th>{e(t('out.rule', lang))}</th>"
-            f"<th>{e(t('out.finding', lang))}</th></tr></thead>")
-    rows = []
-    for r in sorted_rules(d.results):
-        rows.append(
-            f'<tr class="row-{e(r.status)}" id="{e(d.path)}#{e(r.id)}" data-rule="{e(r.id)}">'
-            f'<td class="st">{badge(r.status, lang)}</td>'
+def _rule_row(d: DocumentResult, r: RuleResult, lang: str, gaps_only: bool = False) -> str:
+    info = ' data-severity="info"' if r.info else ""
+    return (f'<tr class="row-{e(r.status)}"{info} id="{e(d.path)}#{e(r.id)}" data-rule="{e(r.id)}">'
+            f'<td class="st">{rule_badge(r, lang)}</td>'
             f'<td class="rn"><strong>{e(title_of(r, lang))}</strong><br><span class="ruleid">{e(r.id)}</span><br>'
             f'<span class="sev">{e(t("severity." + r.severity, lang))}</span> · '
             f'<span class="pts">{e(points(r))}</span></td>'
-            f"<td>{_details(r, lang)}</td></tr>")
+            f"<td>{_details(r, lang, gaps_only)}</td></tr>")
+
+
+def rules_table(d: DocumentResult, lang: str, rules: list[RuleResult] | None = None, gaps_only: bool = False) -> str:
+    head = (f"<thead><tr><th>{e(t('out.status', lang))}</th><th>{e(t('out.rule', lang))}</th>"
+            f"<th>{e(t('out.finding', lang))}</th></tr></thead>")
+    chosen = sorted_rules(d.results) if rules is None else rules
+    rows = [_rule_row(d, r, lang, gaps_only) for r in chosen]
     return f'<table class="rules">{head}<tbody>{"".join(rows)}</tbody></table>'
 
 
@@ -164,9 +179,9 @@ def _header(d: DocumentResult, lang: str) -> str:
     if d.profile:
         meta.append((t("report.profile", lang), profile_text(d.profile, lang)))
     rows = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in meta)
-    failed = required_failed(d, lang)
-    if failed:
-        rows += f'<tr class="why"><th>{e(t("report.required_failed", lang))}</th><td>{e(failed)}</td></tr>'
+    why = gate_reason(d, lang)  # never "未通过" without its reason
+    if why:
+        rows += f'<tr class="why"><th>{e(t("out.why_fail", lang))}</th><td>{e(why)}</td></tr>'
 
     gate = "pass" if d.passed else "fail"
     return (f'<p class="kicker">{e(t("out.title", lang))}</p><h1>{e(doc_title(d))}</h1>'
@@ -190,10 +205,24 @@ def _parts(d: DocumentResult, lang: str) -> str:
 
 
 def render_document(d: DocumentResult, lang: str, foot: str = "") -> str:
+    ordered = sorted_rules(d.results)
+    notes = [r for r in ordered if r.info]
+    apart = (f"<h2 class=\"info\">{e(t('out.info_rules', lang))}</h2>{rules_table(d, lang, notes)}" if notes else "")
     return (f'<section class="doc" data-path="{e(d.path)}">{_header(d, lang)}'
             f"<h2>{e(t('report.parts', lang))}</h2>{_parts(d, lang)}"
             f"<h2>{e(t('out.coverage', lang))}</h2>{coverage_chart(d, lang)}"
-            f"<h2>{e(t('out.rules', lang))}</h2>{rules_table(d, lang)}{foot}</section>")
+            f"<h2>{e(t('out.rules', lang))}</h2>{rules_table(d, lang, [r for r in ordered if not r.info])}"
+            f"{apart}{foot}</section>")
+
+
+def render_gaps(d: DocumentResult, lang: str, foot: str = "") -> str:
+    """--gaps-only: the header, then only what weighs and is missing or partial (one or two pages)."""
+    gaps = [r for r in sorted_rules(d.results) if is_gap(r)]
+    body = (rules_table(d, lang, gaps, gaps_only=True) if gaps
+            else f'<p class="muted">{e(t("out.gaps_none", lang))}</p>')
+    return (f'<section class="doc gaps" data-path="{e(d.path)}">{_header(d, lang)}'
+            f"<h2>{e(t('out.gaps_title', lang))}（{len(gaps)}）</h2>"
+            f'<p class="kicker">{e(t("out.gaps_intro", lang))}</p>{body}{foot}</section>')
 
 
 def errors_sheet(report: Report, lang: str) -> str:
@@ -212,7 +241,8 @@ def footer(report: Report, lang: str) -> str:
 
 def render(report: Report, lang: str = "zh", color: bool = False) -> str:
     foot = footer(report, lang)
-    body = "".join(render_document(d, lang, foot) for d in report.documents) + errors_sheet(report, lang)
+    one = render_gaps if report.gaps_only else render_document
+    body = "".join(one(d, lang, foot) for d in report.documents) + errors_sheet(report, lang)
     if not report.documents:
         body += foot
     title = doc_title(report.documents[0]) if len(report.documents) == 1 else t("out.title", lang)

@@ -1,7 +1,8 @@
 """JUnit XML for CI systems: one test suite per report, one test case per rule.
 
-A rule that fails or is partial is a <failure>; one that does not apply or is waived is
-<skipped>; a report that cannot be read is a suite with one <error>.
+A rule that fails or is partial is a <failure>; one that does not apply or is waived, and
+every info rule (a note: it never weighs nor fails the gate), is <skipped>; a report that
+cannot be read is a suite with one <error>. The suite's properties say why a report fails.
 """
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import regex
 from fzcheck.i18n import t
 from fzcheck.model import FAIL, NOT_APPLICABLE, PARTIAL, WAIVED, DocumentResult
 from fzcheck.render import Report
-from fzcheck.render.common import basis_text, location_text, relative_uri, sorted_rules, status_text, title_of
+from fzcheck.render.common import (basis_text, gate_reason, location_text, relative_uri, rule_status_text, sorted_rules,
+                                   title_of)
 
 _BAD_XML = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -28,12 +30,15 @@ def _suite(d: DocumentResult, lang: str) -> ET.Element:
     props = ET.SubElement(suite, "properties")
     for key, value in (("score", f"{d.score:g}"), ("grade", d.grade), ("passed", str(d.passed).lower()),
                        ("year", "" if d.year is None else str(d.year)), ("title", d.meta.get("title", "")),
-                       ("unit", d.meta.get("unit", ""))):
+                       ("unit", d.meta.get("unit", "")), ("why_fail", gate_reason(d, lang))):
         ET.SubElement(props, "property", name=key, value=clean(value))
     failures = skipped = 0
     for r in sorted_rules(d.results):
         case = ET.SubElement(suite, "testcase", classname=clean(name), name=clean(f"{r.id} {title_of(r, lang)}"))
-        if r.status in (FAIL, PARTIAL):
+        if r.info:  # a note, never a failing test
+            skipped += 1
+            ET.SubElement(case, "skipped", message=clean(f"{rule_status_text(r, lang)}: {r.message}"))
+        elif r.status in (FAIL, PARTIAL):
             failures += 1
             body = [r.message]
             if r.fix:
@@ -42,12 +47,12 @@ def _suite(d: DocumentResult, lang: str) -> ET.Element:
                 body.append(f"{t('report.basis', lang)}: {basis_text(r, lang)}")
             for ev in r.evidence[:4]:
                 body.append(f"“{ev.text}” [{location_text(ev, lang)}]")
-            failure = ET.SubElement(case, "failure", message=clean(f"{status_text(r.status, lang)}: {r.message}"),
+            failure = ET.SubElement(case, "failure", message=clean(f"{rule_status_text(r, lang)}: {r.message}"),
                                     type=clean(f"{r.severity}.{r.status}"))
             failure.text = clean("\n".join(body))
         elif r.status in (NOT_APPLICABLE, WAIVED):
             skipped += 1
-            ET.SubElement(case, "skipped", message=clean(f"{status_text(r.status, lang)}: {r.message}"))
+            ET.SubElement(case, "skipped", message=clean(f"{rule_status_text(r, lang)}: {r.message}"))
     suite.set("tests", str(len(d.results)))
     suite.set("failures", str(failures))
     suite.set("errors", "0")

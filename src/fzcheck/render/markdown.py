@@ -4,9 +4,9 @@ from __future__ import annotations
 from fzcheck.i18n import pick, t
 from fzcheck.model import FAIL, PARTIAL, PASS, STATUS_REASONS, DocumentResult, RuleResult
 from fzcheck.render import Report
-from fzcheck.render.common import (areas, basis_text, doc_title, gate_text, group_name, hit_text, item_look, location_text,
-                                   look, points, profile_text, required_failed, shown_evidence, sorted_rules, status_text,
-                                   tells_more, title_of, why_text)
+from fzcheck.render.common import (areas, basis_text, doc_title, gate_reason, gate_text, group_name, hit_text, is_gap,
+                                   item_look, item_status_text, location_text, points, profile_text, rule_look,
+                                   rule_status_text, shown_evidence, sorted_rules, tells_more, title_of, why_text)
 
 _SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#~"})
 
@@ -23,23 +23,25 @@ def _bar(pct: float | None, width: int = 20) -> str:
     return "█" * full + "░" * (width - full) + f" {pct:.0f}%"
 
 
-def _rule(r: RuleResult, lang: str) -> list[str]:
-    head = (f"### {look(r.status).emoji} {esc(title_of(r, lang))} (`{r.id}`) — {status_text(r.status, lang)}"
+def _rule(r: RuleResult, lang: str, gaps_only: bool = False) -> list[str]:
+    head = (f"### {rule_look(r).emoji} {esc(title_of(r, lang))} (`{r.id}`) — {rule_status_text(r, lang)}"
             f" · {t('severity.' + r.severity, lang)} · {points(r)}")
     out = [head, "", f"- **{t('out.finding', lang)}**: {esc(r.message)}"]
     if r.items:
         parts = []
         for i in r.items:
+            if gaps_only and i.status == "pass":
+                continue
             mark = item_look(i.status).emoji
             coll = t("out.collective", lang) if i.collective else ""
-            item = t("out.label", lang, label=esc(pick(i.title, lang) or i.id), text=t("item." + i.status, lang) + coll)
+            item = t("out.label", lang, label=esc(pick(i.title, lang) or i.id), text=item_status_text(i, lang) + coll)
             if tells_more(i.why_not):
                 item = t("out.aside", lang, text=item, aside=esc(why_text(i.why_not, lang)))
             parts.append(f"{mark} {item}")
         out.append(f"- **{t('out.items', lang)}**: " + t("sep.clause", lang).join(parts))
     if r.why_not is not None and r.status != PASS and not r.items:
         why = r.why_not
-        if why.reason in STATUS_REASONS:
+        if why.reason in STATUS_REASONS or (why.evidence is None and pick(why.text, lang) == r.message):
             pass  # the finding and the evidence already say it
         elif why.evidence is not None:
             loc = location_text(why.evidence, lang)
@@ -48,13 +50,15 @@ def _rule(r: RuleResult, lang: str) -> list[str]:
                        + (t("out.aside", lang, text=quoted, aside=esc(loc)) if loc else quoted))
         else:
             out.append(f"- **{t('out.why_not', lang)}**: {esc(pick(why.text, lang))}")
-    if r.description and r.status != PASS:
+    if r.description and r.status != PASS and not gaps_only:
         out.append(f"- **{t('out.what', lang)}**: {esc(r.description)}")
     if r.fix and r.status in (FAIL, PARTIAL):
         out.append(f"- **{t('report.fix', lang)}**: {esc(r.fix)}")
     if r.basis:
         out.append(f"- **{t('report.basis', lang)}**: {esc(basis_text(r, lang))}")
     shown, more = shown_evidence(r)
+    if gaps_only:
+        shown, more = shown[:1], 0
     if shown:
         out.append(f"- **{t('out.evidence', lang)}**:")
         for ev in shown:
@@ -70,7 +74,7 @@ def _rule(r: RuleResult, lang: str) -> list[str]:
     return out
 
 
-def render_document(d: DocumentResult, lang: str) -> list[str]:
+def render_document(d: DocumentResult, lang: str, gaps_only: bool = False) -> list[str]:
     year = d.year if d.year is not None else t("report.year_unknown", lang)
     out = [f"# {t('out.label', lang, label=t('out.title', lang), text=esc(doc_title(d)))}", "",
            "| | |", "|---|---|"]
@@ -85,8 +89,16 @@ def render_document(d: DocumentResult, lang: str) -> list[str]:
         f"| {t('report.grade', lang)} | {esc(d.grade)} |",
         f"| {t('out.gate', lang)} | **{gate_text(d, lang)}** ({t('report.threshold', lang)} {d.threshold:g}) |",
     ]
-    if required_failed(d, lang):
-        out.append(f"| {t('report.required_failed', lang)} | {esc(required_failed(d, lang))} |")
+    if gate_reason(d, lang):  # never "未通过" without its reason
+        out.append(f"| {t('out.why_fail', lang)} | {esc(gate_reason(d, lang))} |")
+    if gaps_only:
+        gaps = [r for r in sorted_rules(d.results) if is_gap(r)]
+        out += ["", f"## {t('out.gaps_title', lang)} ({len(gaps)})", "", f"_{t('out.gaps_intro', lang)}_", ""]
+        if not gaps:
+            out.append(t("out.gaps_none", lang))
+        for r in gaps:
+            out.extend(_rule(r, lang, gaps_only=True))
+        return out
     out += [
         "", f"## {t('out.coverage', lang)}", "",
         f"| {t('out.area', lang)} | {t('out.points', lang)} | |", "|---|---|---|",
@@ -96,13 +108,19 @@ def render_document(d: DocumentResult, lang: str) -> list[str]:
         total = sum(r.weight for r in a.counted)
         out.append(f"| {esc(group_name(a.group, lang))} | {got:.1f}/{total:g} | `{_bar(a.coverage)}` |")
     out += ["", f"## {t('out.rules', lang)}", ""]
-    for r in sorted_rules(d.results):
+    ordered = sorted_rules(d.results)
+    for r in (r for r in ordered if not r.info):
         out.extend(_rule(r, lang))
+    notes = [r for r in ordered if r.info]
+    if notes:  # info rules apart, at the end: they never weigh nor fail the gate
+        out += [f"## {t('out.info_rules', lang)}", ""]
+        for r in notes:
+            out.extend(_rule(r, lang))
     return out
 
 
 def render(report: Report, lang: str = "zh", color: bool = False) -> str:
-    blocks = ["\n".join(render_document(d, lang)) for d in report.documents]
+    blocks = ["\n".join(render_document(d, lang, report.gaps_only)) for d in report.documents]
     if report.errors:
         lines = [f"# {t('out.errors', lang)}", ""]
         lines += [f"- {esc(e['path'])}: {esc(e['error'])}" for e in report.errors]

@@ -1,4 +1,7 @@
-"""SARIF 2.1.0 for code-scanning systems: one result per rule that fails or is partial."""
+"""SARIF 2.1.0 for code-scanning systems: one result per rule that fails or is partial.
+
+Info rules (notes: they never weigh nor fail the gate) give results of level ``note`` only
+when asked (``check --info``, ``Report.show_info``); by default they are left out."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +10,8 @@ from urllib.parse import quote
 from fzcheck.i18n import pick, t
 from fzcheck.model import FAIL, PARTIAL, DocumentResult, RuleResult
 from fzcheck.render import Report
-from fzcheck.render.common import basis_text, catalogue_order, first_line, relative_uri, sorted_rules, status_text, title_of
+from fzcheck.render.common import (basis_text, catalogue_order, first_line, gate_reason, relative_uri, rule_status_text,
+                                   sorted_rules, title_of)
 from fzcheck.render.jsonfmt import dumps
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -43,7 +47,7 @@ def _descriptor(r: RuleResult, lang: str) -> dict:
 
 
 def _message(r: RuleResult, lang: str) -> str:
-    head = t("out.aside", lang, text=title_of(r, lang), aside=status_text(r.status, lang))
+    head = t("out.aside", lang, text=title_of(r, lang), aside=rule_status_text(r, lang))
     text = t("out.label", lang, label=head, text=r.message)
     if r.fix:
         text += "\n" + t("out.label", lang, label=t("report.fix", lang), text=r.fix)
@@ -81,7 +85,7 @@ def to_dict(report: Report, lang: str = "zh") -> dict:
                 rules[r.id] = len(descriptors)
                 descriptors.append(_descriptor(r, lang))
         for r in sorted_rules(d.results):
-            if r.status in (FAIL, PARTIAL):
+            if r.status in (FAIL, PARTIAL) and (not r.info or report.show_info):
                 results.append(_result(d, r, rules[r.id], lang))
     notifications = [{
         "level": "error",
@@ -94,7 +98,8 @@ def to_dict(report: Report, lang: str = "zh") -> dict:
                             "properties": {"ruleset": report.ruleset_id, "rulesetVersion": report.ruleset_version}}},
         "invocations": [{"executionSuccessful": not report.errors, "toolExecutionNotifications": notifications}],
         "results": results,
-        "properties": {"documents": [{"uri": uri(d.path), "score": d.score, "grade": d.grade, "passed": d.passed}
+        "properties": {"documents": [{"uri": uri(d.path), "score": d.score, "grade": d.grade, "passed": d.passed,
+                                      **({"whyFail": gate_reason(d, lang)} if not d.passed else {})}
                                      for d in report.documents]},
     }
     if lang != "en":

@@ -1,4 +1,6 @@
-"""The gap report for a terminal: score, grade, every rule with its evidence or its fix."""
+"""The gap report for a terminal: score, grade, the gate and why, every rule with its
+evidence or its fix; info rules apart at the end. ``--gaps-only``: only what is missing or
+partial, with why, how to fix it and its basis."""
 from __future__ import annotations
 
 import click
@@ -6,34 +8,43 @@ import click
 from fzcheck.i18n import pick, t
 from fzcheck.model import FAIL, PARTIAL, PASS, DocumentResult, RuleResult
 from fzcheck.render import Report
-from fzcheck.render.common import (basis_text, gate_text, hit_status_text, item_look, location_text, look, points,
-                                   profile_text, sorted_rules, status_text, tells_more, title_of, why_text)
+from fzcheck.render.common import (basis_text, gate_reason, gate_text, hit_status_text, is_gap, item_look, item_status_text,
+                                   location_text, look, points, profile_text, rule_look, rule_status_text,
+                                   sorted_rules, tells_more, title_of, why_text)
 
 
 def _style(text: str, color: bool, **kw) -> str:
     return click.style(text, **kw) if color else text
 
 
-def _rule_lines(r: RuleResult, lang: str, color: bool) -> list[str]:
-    mark = look(r.status)
+def _why_line(r: RuleResult, lang: str, color: bool) -> list[str]:
+    why = r.why_not
+    if not tells_more(why) or r.items:
+        return []
+    ev = why.evidence
+    loc = location_text(ev, lang)
+    return [f"    {t('out.why_not', lang)}: {pick(why.text, lang)}"
+            + _style(f"  “{ev.text}”", color, dim=True) + (f"  [{loc}]" if loc else "")]
+
+
+def _rule_lines(r: RuleResult, lang: str, color: bool, gaps_only: bool = False) -> list[str]:
+    mark = rule_look(r)
     head = (f"{_style(mark.mark, color, fg=mark.term, bold=True)} "
-            f"{title_of(r, lang)} ({r.id})  {status_text(r.status, lang)} · {t('severity.' + r.severity, lang)}"
+            f"{title_of(r, lang)} ({r.id})  {rule_status_text(r, lang)} · {t('severity.' + r.severity, lang)}"
             f" · {points(r)}")
     lines = [head, f"    {r.message}"]
-    why = r.why_not
-    if tells_more(why) and not r.items:
-        ev = why.evidence
-        loc = location_text(ev, lang)
-        lines.append(f"    {t('out.why_not', lang)}: {pick(why.text, lang)}"
-                     + _style(f"  “{ev.text}”", color, dim=True) + (f"  [{loc}]" if loc else ""))
+    lines += _why_line(r, lang, color)
     for item in r.items:
+        if gaps_only and item_look(item.status) is look(PASS):
+            continue
         mark = item_look(item.status)
-        tag = t("item." + item.status, lang)
+        tag = item_status_text(item, lang)
         extra = t("out.collective", lang) if item.collective else ""
         because = f" — {why_text(item.why_not, lang)}" if tells_more(item.why_not) else ""
         lines.append(f"    {_style(mark.mark, color, fg=mark.term)} "
                      f"{pick(item.title, lang)}: {tag}{extra}{because}")
-    for ev in (r.evidence[:1] if r.status == PASS else r.evidence):
+    shown = r.evidence[:1] if r.status == PASS else (r.evidence[:2] if gaps_only else r.evidence)
+    for ev in shown:
         role = t("role." + ev.role, lang)
         status = hit_status_text(ev.status, lang)
         loc = location_text(ev, lang)
@@ -45,9 +56,9 @@ def _rule_lines(r: RuleResult, lang: str, color: bool) -> list[str]:
     return lines
 
 
-def render_document(d: DocumentResult, lang: str, color: bool) -> str:
-    gate = gate_text(d, lang)
+def render_document(d: DocumentResult, lang: str, color: bool, gaps_only: bool = False) -> str:
     year = d.year if d.year is not None else t("report.year_unknown", lang)
+    gate = gate_text(d, lang)
     out = [
         _style(d.path, color, bold=True),
         f"{t('report.year', lang)}: {year}    {t('report.published', lang)}: {d.published or '-'}",
@@ -55,10 +66,21 @@ def render_document(d: DocumentResult, lang: str, color: bool) -> str:
         f"{t('report.grade', lang)}: {d.grade}    "
         + _style(gate, color, fg=look(PASS if d.passed else FAIL).term, bold=True)
         + f"  ({t('report.threshold', lang)} {d.threshold:g})",
-        f"{t('report.parts', lang)}:",
     ]
+    why = gate_reason(d, lang)  # never "未通过" beside a grade without the reason
+    if why:
+        out.append(_style(f"{t('out.why_fail', lang)}: {why}", color, fg=look(FAIL).term))
     if d.profile:  # --profile: which one was used and why
         out.insert(2, f"{t('report.profile', lang)}: {profile_text(d.profile, lang)}")
+    if gaps_only:
+        gaps = [r for r in sorted_rules(d.results) if is_gap(r)]
+        out += ["", f"{t('out.gaps_title', lang)}（{len(gaps)}）" if lang == "zh" else f"{t('out.gaps_title', lang)} ({len(gaps)})"]
+        if not gaps:
+            out.append(t("out.gaps_none", lang))
+        for r in gaps:
+            out.extend(_rule_lines(r, lang, color, gaps_only=True))
+        return "\n".join(out)
+    out.append(f"{t('report.parts', lang)}:")
     if d.sections:
         for s in d.sections:
             line = f" {t('report.line', lang, line=s['line'])}" if s.get("line") else ""
@@ -67,13 +89,19 @@ def render_document(d: DocumentResult, lang: str, color: bool) -> str:
     else:
         out.append("  " + t("report.no_parts", lang))
     out.append("")
-    for r in sorted_rules(d.results):
+    ordered = sorted_rules(d.results)
+    for r in (r for r in ordered if not r.info):
         out.extend(_rule_lines(r, lang, color))
+    notes = [r for r in ordered if r.info]
+    if notes:  # info rules apart, at the end, grey: they never weigh nor fail the gate
+        out += ["", _style(f"{t('out.info_rules', lang)}:", color, fg="bright_black")]
+        for r in notes:
+            out.extend(_style(line, color, fg="bright_black") for line in _rule_lines(r, lang, False))
     return "\n".join(out)
 
 
 def render(report: Report, lang: str = "zh", color: bool = False) -> str:
-    blocks = [render_document(d, lang, color) for d in report.documents]
+    blocks = [render_document(d, lang, color, report.gaps_only) for d in report.documents]
     for e in report.errors:
         blocks.append(_style(f"{e['path']}: {t('report.error', lang)}: {e['error']}", color, fg=look(FAIL).term))
     if len(report.documents) + len(report.errors) > 1:

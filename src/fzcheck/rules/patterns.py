@@ -108,9 +108,84 @@ class SafePattern:
         return self._run(self.compiled.findall, args, kwargs)
 
 
+MAX_PATTERN_CHARS = 200_000  # one pattern's source (the shipped set's longest is a few hundred)
+MAX_PATTERN_NESTING = 100  # groups inside groups
+MAX_REPEAT = 10_000  # a counted repeat {n}: regex.compile of 甲{100000000} takes gigabytes
+
+
+class PatternError(RuleSetError, regex.error):
+    """A rule-set pattern that cannot be used: too large, too deeply nested, or one that does
+    not compile for some report year. Both a rule-set error (one line naming the rule) and
+    a ``regex.error`` (what ``rules validate`` reports at the pattern's line)."""
+
+    def __init__(self, message: str, where: str | None = None):
+        RuleSetError.__init__(self, message, where)
+        self.msg = message
+        self.pattern = None
+        self.pos = None
+
+
+def check_pattern_shape(src: str) -> None:
+    """Refuse, before compiling, a pattern whose size, nesting or counted repeats are absurd."""
+    if len(src) > MAX_PATTERN_CHARS:
+        raise PatternError(f"longer than {MAX_PATTERN_CHARS:,} characters")
+    depth = deepest = 0
+    escaped = in_class = False
+    for ch in src:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch == ")":
+            depth -= 1
+    if deepest > MAX_PATTERN_NESTING:
+        raise PatternError(f"groups nested more than {MAX_PATTERN_NESTING} deep")
+    import re
+
+    for m in re.finditer(r"\{\s*(\d+)\s*(?:,\s*(\d*)\s*)?\}", src):
+        if any(g and (len(g) > 6 or int(g) > MAX_REPEAT) for g in m.groups()):
+            raise PatternError(f"a counted repeat over {MAX_REPEAT:,} ({m.group(0)})")
+
+
+def _compile(src: str, year: int | None):
+    try:
+        return compile_regex(prep_pattern(src, year))
+    except RecursionError:
+        raise PatternError(f"groups nested too deeply") from None
+    except (MemoryError, OverflowError):
+        raise PatternError("too large to compile") from None
+
+
 @functools.lru_cache(maxsize=8192)
 def compile_pattern(src: str, year: int | None, label: str = "") -> SafePattern:
-    return SafePattern(compile_regex(prep_pattern(src, year)), label, src)  # regex.compile, cached
+    where = f"{label}: " if label else ""
+    shown = src if len(src) <= 120 else src[:117] + "…"
+    try:
+        check_pattern_shape(src)
+        compiled = _compile(src, year)  # regex.compile, cached
+        if "${" in src and year is not None:
+            # the year is substituted per report: a pattern must compile for every year and
+            # for a report whose year is unknown ([${year}-5] is a valid range for 2000 only)
+            for other in (None, year + 19, year - 19):
+                try:
+                    _compile(src, other)
+                except regex.error as exc:
+                    raise PatternError(f"does not compile with ${{year}} = {other or 'unknown'}: {exc}") from None
+    except PatternError as exc:
+        raise PatternError(f"{where}pattern {shown!r}: {exc.message}" if label else exc.message) from None
+    except regex.error as exc:
+        if year == 2000:  # rules validate's year: its own message, at the pattern's line
+            raise
+        raise PatternError(f"{where}pattern {shown!r} does not compile for a report of {year or 'an unknown year'}: "
+                           f"{exc}") from None
+    return SafePattern(compiled, label, src)
 
 
 def as_list(value: Any) -> list[str]:

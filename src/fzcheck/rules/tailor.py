@@ -1,5 +1,9 @@
 """Tailoring a rule set as operations on its raw data: ``extends`` (merge), ``disable``,
-``overrides`` and the overrides of a profile."""
+``overrides`` and the overrides of a profile.
+
+A profile changes only what it names: a rule keeps the severity and weight its rule set gave
+it unless the profile sets them explicitly; and an extending rule set's explicit
+``overrides`` (a province's) beat the profiles it inherits (:func:`keep_explicit`)."""
 from __future__ import annotations
 
 import copy
@@ -85,4 +89,28 @@ def merge(base: dict[str, Any] | None, child: dict[str, Any]) -> dict[str, Any]:
         apply_overrides(out, {"disable": child["disable"]})
     if child.get("overrides"):
         apply_overrides(out, child["overrides"])
+        keep_explicit(out, child["overrides"], set((child.get("profiles") or {}).keys()))
     return out
+
+
+TAILORED = ("weight", "severity", "min")
+
+
+def keep_explicit(data: dict[str, Any], ov: dict[str, Any], own: set[str]) -> None:
+    """A province's explicit override beats the profiles it inherits: a key the extending
+    file's ``overrides`` sets for a rule (severity, weight, min) is taken out of the changes
+    every inherited profile makes to that rule, so ``--profile`` keeps the province's value;
+    the rest of a profile's change to the rule still applies. Profiles the extending file
+    defines itself (``own``) are its own word and stay as written."""
+    explicit = {rid: {k for k in TAILORED if k in (change or {})} for rid, change in (ov.get("rules") or {}).items()}
+    explicit = {rid: keys for rid, keys in explicit.items() if keys}
+    if not explicit:
+        return
+    for name, profile in (data.get("profiles") or {}).items():
+        if name in own or not isinstance(profile, dict):
+            continue
+        changes = profile.get("rules") or {}
+        for rid, keys in explicit.items():
+            change = changes.get(rid)
+            if isinstance(change, dict):
+                changes[rid] = {k: v for k, v in change.items() if k not in keys}
