@@ -109,9 +109,9 @@ def rule_badge(r: RuleResult, lang: str) -> str:
 
 
 def _quote(ev: Evidence, lang: str) -> str:
-    text = ev.text
-    i = text.find(ev.match) if ev.match else -1
-    body = (e(text[:i]) + "<mark>" + e(ev.match) + "</mark>" + e(text[i + len(ev.match):])) if i >= 0 else e(text)
+    text, match = ev.quote, ev.quote_match  # the report's own characters
+    i = text.find(match) if match else -1
+    body = (e(text[:i]) + "<mark>" + e(match) + "</mark>" + e(text[i + len(match):])) if i >= 0 else e(text)
     loc = location_text(ev, lang)
     return (f'<blockquote class="hit-{e(ev.status)}">“{body}”'
             f'<span class="loc">{e(loc) + " · " if loc else ""}{e(hit_text(ev, lang))}</span></blockquote>')

@@ -46,7 +46,7 @@ def _suite(d: DocumentResult, lang: str) -> ET.Element:
             if r.basis:
                 body.append(f"{t('report.basis', lang)}: {basis_text(r, lang)}")
             for ev in r.evidence[:4]:
-                body.append(f"“{ev.text}” [{location_text(ev, lang)}]")
+                body.append(f"“{ev.quote}” [{location_text(ev, lang)}]")
             failure = ET.SubElement(case, "failure", message=clean(f"{rule_status_text(r, lang)}: {r.message}"),
                                     type=clean(f"{r.severity}.{r.status}"))
             failure.text = clean("\n".join(body))

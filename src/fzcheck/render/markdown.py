@@ -45,7 +45,7 @@ def _rule(r: RuleResult, lang: str, gaps_only: bool = False) -> list[str]:
             pass  # the finding and the evidence already say it
         elif why.evidence is not None:
             loc = location_text(why.evidence, lang)
-            quoted = t("out.label", lang, label=esc(pick(why.text, lang)), text=f"“{esc(why.evidence.text)}”")
+            quoted = t("out.label", lang, label=esc(pick(why.text, lang)), text=f"“{esc(why.evidence.quote)}”")
             out.append(f"- **{t('out.why_not', lang)}**: "
                        + (t("out.aside", lang, text=quoted, aside=esc(loc)) if loc else quoted))
         else:
@@ -63,7 +63,7 @@ def _rule(r: RuleResult, lang: str, gaps_only: bool = False) -> list[str]:
         out.append(f"- **{t('out.evidence', lang)}**:")
         for ev in shown:
             loc = location_text(ev, lang)
-            out.append(f"  > “{esc(ev.text)}”  ")
+            out.append(f"  > “{esc(ev.quote)}”  ")
             out.append(f"  > — {esc(loc) + ' · ' if loc else ''}{hit_text(ev, lang)}")
             out.append("")
         if more:

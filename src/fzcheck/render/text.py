@@ -24,7 +24,7 @@ def _why_line(r: RuleResult, lang: str, color: bool) -> list[str]:
     ev = why.evidence
     loc = location_text(ev, lang)
     return [f"    {t('out.why_not', lang)}: {pick(why.text, lang)}"
-            + _style(f"  “{ev.text}”", color, dim=True) + (f"  [{loc}]" if loc else "")]
+            + _style(f"  “{ev.quote}”", color, dim=True) + (f"  [{loc}]" if loc else "")]
 
 
 def _rule_lines(r: RuleResult, lang: str, color: bool, gaps_only: bool = False) -> list[str]:
@@ -48,7 +48,7 @@ def _rule_lines(r: RuleResult, lang: str, color: bool, gaps_only: bool = False) 
         role = t("role." + ev.role, lang)
         status = hit_status_text(ev.status, lang)
         loc = location_text(ev, lang)
-        lines.append(_style(f"    “{ev.text}”", color, dim=True) + f"  [{status} · {role}{' · ' + loc if loc else ''}]")
+        lines.append(_style(f"    “{ev.quote}”", color, dim=True) + f"  [{status} · {role}{' · ' + loc if loc else ''}]")
     if r.status in (FAIL, PARTIAL) and r.fix:
         lines.append(f"    {t('report.fix', lang)}: {r.fix}")
         if r.basis:
