@@ -34,32 +34,11 @@ def _mode() -> int:
 
 
 def write_bytes_atomically(data: bytes, output: str, source: str) -> None:
-    """Write `data` to `output` through a temporary file in the same folder; never over
-    `source` and never into a special file."""
-    if os.path.exists(output):
-        st = os.stat(output)
-        if not stat.S_ISREG(st.st_mode):
-            raise FzError("not a regular file (a folder, pipe or device); choose another output", output)
-        if os.path.samefile(output, source):
-            raise FzError("the output would overwrite the report itself; choose another -o", output)
-    elif os.path.realpath(output) == os.path.realpath(source):  # pragma: no cover - exists() above
-        raise FzError("the output would overwrite the report itself; choose another -o", output)
-    folder = os.path.dirname(os.path.abspath(output))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".fzcheck-", suffix=".docx", dir=folder)
-    except OSError as exc:
-        raise FzError(f"cannot write the output: {exc.strerror or exc}", output) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, _mode())
-        os.replace(tmp, output)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Write `data` to `output` with the shared writer (fzcheck.app.output): atomically, never
+    over `source`, a folder or a block device; a symlink is written through."""
+    from fzcheck.app.output import prepare
+
+    prepare(output, [source], streams=False).write(data)  # a .docx never goes into a device or pipe
 
 
 def plan_outputs(paths: list[str], output: str | None) -> list[tuple[str, str]]:

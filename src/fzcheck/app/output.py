@@ -140,8 +140,9 @@ class Target:
             raise
 
 
-def prepare(output: str | None, inputs: Iterable[str] = ()) -> Target:
-    """Check where ``output`` goes before any work is done; refuse what must not be written."""
+def prepare(output: str | None, inputs: Iterable[str] = (), streams: bool = True) -> Target:
+    """Check where ``output`` goes before any work is done; refuse what must not be written.
+    ``streams=False`` (a binary document, e.g. annotate's .docx) refuses devices and FIFOs too."""
     if not output or output == "-":
         return Target(None, None, "stdout")
     shown = output
@@ -166,7 +167,7 @@ def prepare(output: str | None, inputs: Iterable[str] = ()) -> Target:
     mode = st.st_mode
     if stat.S_ISDIR(mode):
         raise OutputError(msg("out.is_folder"), shown)
-    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+    if (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)) and streams:
         return Target(shown, path, "stream")
     if not stat.S_ISREG(mode):
         raise OutputError(msg("out.special"), shown)
