@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
+
 from click.testing import CliRunner
 
 from fzcheck.engine.check import Options, check_document, from_text
@@ -69,6 +71,8 @@ def test_expired_waiver_is_ignored_with_a_warning(tmp_path):
     p = write_waivers(tmp_path, "- rule: enforcement-systems\n  reason: 过渡期\n  expires: 2020-01-01\n")
     res = run("check", "--format", "json", "--waivers", p, report)
     assert res.exit_code == 1
+    assert f"fzcheck: 警告：{p}：“enforcement-systems”的豁免已于2020-01-01到期，不再适用" in res.stderr
+    res = run("check", "--lang", "en", "--format", "json", "--waivers", p, report)
     assert f"fzcheck: warning: {p}: waiver for 'enforcement-systems' expired on 2020-01-01; ignored" in res.stderr
     r = next(r for r in json.loads(res.stdout)["documents"][0]["results"] if r["id"] == "enforcement-systems")
     assert r["status"] == "fail"
@@ -87,17 +91,42 @@ def test_file_glob_limits_a_waiver(tmp_path, ruleset):
 def test_waiver_for_unknown_rule_warns(tmp_path, sample_path):
     p = write_waivers(tmp_path, "- rule: enforcment-systems\n  reason: typo\n")
     res = run("check", "--waivers", p, sample_path)
-    assert "waiver for 'enforcment-systems': no such rule" in res.stderr
+    assert "豁免的规则“enforcment-systems”不在规则集 annual-report 中" in res.stderr
 
 
 def test_bad_waivers_file_is_one_line_exit_2(tmp_path, sample_path):
     p = write_waivers(tmp_path, "- rule: enforcement-systems\n  expires: tomorrow\n")
     res = run("check", "--waivers", p, sample_path)
     assert res.exit_code == 2
-    assert res.output.strip() == f"fzcheck: {p}: waiver #1: needs 'rule' and 'reason'"
+    assert res.output.strip() == f"fzcheck: {p}: 第1条豁免：需要文字的 rule 和 reason"
+    res = run("check", "--lang", "en", "--waivers", p, sample_path)
+    assert res.output.strip() == f"fzcheck: {p}: waiver #1: needs 'rule' and 'reason' as text"
     p = write_waivers(tmp_path, "- rule: x\n  reason: y\n  expires: 31.12.2025\n")
     res = run("check", "--waivers", p, sample_path)
-    assert res.exit_code == 2 and "'expires' is not a date" in res.output
+    assert res.exit_code == 2 and "expires 不是日期" in res.output
+
+
+@pytest.mark.parametrize("entry, word", [
+    ("  files: 5\n", "files"),
+    ("  files: [1, 2]\n", "files"),
+    ("  reason: [a, b]\n", "rule 和 reason"),
+    ("  expires: 20x1-01-01\n", "expires"),
+])
+def test_waiver_values_of_the_wrong_type_are_one_line_naming_the_file(tmp_path, sample_path, entry, word):
+    body = "- rule: shufa\n" + ("  reason: x\n" if "reason" not in entry else "") + entry
+    p = write_waivers(tmp_path, body)
+    res = run("check", "--waivers", p, sample_path)
+    assert res.exit_code == 2
+    lines = res.output.strip().splitlines()
+    assert len(lines) == 1 and str(p) in lines[0] and word in lines[0], res.output
+    assert "Error" not in res.output and "object" not in res.output
+
+
+def test_an_expiry_with_a_time_is_read_as_its_day(tmp_path, sample_path):
+    p = write_waivers(tmp_path, "- rule: shufa\n  reason: x\n  expires: 2020-01-01 10:00:00\n")
+    res = run("check", "--waivers", p, sample_path)
+    assert res.exit_code in (0, 1)
+    assert "2020-01-01" in res.output and "Traceback" not in res.output
 
 
 def test_waiver_expiring_today_still_applies(tmp_path):

@@ -7,32 +7,47 @@ import os
 from typing import Any
 
 from fzcheck.errors import FzError
-from fzcheck.i18n import t
+from fzcheck.i18n import msg, t
 from fzcheck.model import WAIVED, RuleResult
 from fzcheck.rules.source import read_yaml
 
 
 def load_waivers(path: str) -> list[dict[str, Any]]:
-    """Read a waivers file: a list (or {waivers: [...]}) of {rule, reason, expires?, files?}."""
+    """Read a waivers file: a list (or {waivers: [...]}) of {rule, reason, expires?, files?}.
+    Every value is type-checked; a wrong one is one line naming the file and the entry."""
     data = read_yaml(path)
     if isinstance(data, dict):
         data = data.get("waivers")
     if not isinstance(data, list):
-        raise FzError("a waivers file is a list of entries with rule and reason", path)
+        raise FzError(msg("waiver.not_list"), path)
     out = []
     for n, entry in enumerate(data, start=1):
-        if not isinstance(entry, dict) or not entry.get("rule") or not entry.get("reason"):
-            raise FzError(f"waiver #{n}: needs 'rule' and 'reason'", path)
+        if not isinstance(entry, dict) or not _text(entry.get("rule")) or not _text(entry.get("reason")):
+            raise FzError(msg("waiver.needs", n=n), path)
         expires = entry.get("expires")
-        if expires is not None and not isinstance(expires, dt.date):
+        if isinstance(expires, dt.datetime):  # 2020-01-01 10:00:00: the day is what counts
+            expires = expires.date()
+        elif expires is not None and not isinstance(expires, dt.date):
             try:
                 expires = dt.date.fromisoformat(str(expires))
             except ValueError:
-                raise FzError(f"waiver #{n}: 'expires' is not a date (YYYY-MM-DD): {expires}", path) from None
+                raise FzError(msg("waiver.expires", n=n, value=str(expires)[:40]), path) from None
         files = entry.get("files")
-        out.append({"rule": str(entry["rule"]), "reason": str(entry["reason"]), "expires": expires,
-                    "files": [files] if isinstance(files, str) else list(files or []), "source": path})
+        if files is None:
+            globs: list[str] = []
+        elif isinstance(files, str):
+            globs = [files]
+        elif isinstance(files, list) and all(isinstance(g, str) for g in files):
+            globs = list(files)
+        else:
+            raise FzError(msg("waiver.files", n=n), path)
+        out.append({"rule": entry["rule"], "reason": entry["reason"], "expires": expires,
+                    "files": globs, "source": path})
     return out
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
 
 
 def active(waiver: dict[str, Any], today: dt.date | None = None) -> bool:
