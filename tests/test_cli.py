@@ -90,8 +90,10 @@ def test_folder_is_checked_recursively(tmp_path, sample_path):
     (tmp_path / "two.md").write_text(sample_path.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "skip.png").write_bytes(b"\x89PNG")
     res = run("check", "-f", "json", str(tmp_path))
-    paths = sorted(d["path"] for d in json.loads(res.output)["documents"])
+    data = json.loads(res.stdout)
+    paths = sorted(d["path"] for d in data["documents"])
     assert [p.split("/")[-1] for p in paths] == ["one.txt", "two.md"]
+    assert [e["path"].split("/")[-1] for e in data["errors"]] == ["skip.png"]  # a row of its own
 
 
 def test_explain_and_rules_list():

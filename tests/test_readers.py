@@ -166,10 +166,12 @@ def test_content_decides_not_the_name(tmp_path):
 
 
 def test_batch_picks_up_every_report_kind(tmp_path):
-    for name in ("a.txt", "b.docx", "c.pdf", "d.html", "e.htm", "f.doc", "g.png", ".hidden.docx"):
+    """Every file received (an image too: it gets its row saying what to do); hidden files and
+    Office lock files are not files anyone sent."""
+    for name in ("a.txt", "b.docx", "c.pdf", "d.html", "e.htm", "f.doc", "g.png", ".hidden.docx", "~$b.docx"):
         (tmp_path / name).write_bytes(b"x")
     names = sorted(p.rsplit("/", 1)[-1] for p in iter_report_files([str(tmp_path)]))
-    assert names == ["a.txt", "b.docx", "c.pdf", "d.html", "e.htm", "f.doc"]
+    assert names == ["a.txt", "b.docx", "c.pdf", "d.html", "e.htm", "f.doc", "g.png"]
 
 
 # ------------------------------------------------------------------ html
@@ -383,9 +385,9 @@ UNSUPPORTED = {
     "broken.docx": (lambda: b"PK\x03\x04" + b"\x00" * 100, "damaged"),
     "broken.pdf": (lambda: b"%PDF-1.4\n" + b"garbage " * 50, "PDF"),
     "notes.odt": (lambda: _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<x/>"}),
-                  "save the report as .docx"),
-    "photo.txt": (lambda: b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "run OCR first"),
-    "letter.rtf": (lambda: b"{\\rtf1\\ansi hello}", "save as .docx"),
+                  "无法检查：.odt"),
+    "photo.txt": (lambda: b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "请先做文字识别"),
+    "letter.rtf": (lambda: b"{\\rtf1\\ansi hello}", "另存为 .docx"),
     "blob.txt": (lambda: b"\x01\x02\x00\x00\xff" * 50, "binary"),
 }
 

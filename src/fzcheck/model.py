@@ -55,6 +55,25 @@ class Paragraph:
 
     text: str
     locations: list[tuple[int, dict[str, Any]]]
+    # After normalization: the paragraph as the reader extracted it (full-width punctuation,
+    # traditional characters, Kangxi radicals as written) and, for each character of
+    # ``text``, its offset in ``original`` (see original_span). Empty/None before.
+    original: str = ""
+    src: list[int] | None = None
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of ``original`` that the normalized span [start, end) was made from
+        (whatever the normalizer removed inside it included)."""
+        if self.src is None or not self.src or not self.original:
+            return start, end
+        start = max(0, min(start, len(self.src) - 1))
+        end = max(start + 1, min(end, len(self.src)))
+        a = self.src[start]
+        last = self.src[end - 1]
+        b = last + 1
+        if end - 1 > start and self.src[end - 2] == last:  # the end of a run replaced as a whole
+            b = self.src[end] if end < len(self.src) else len(self.original)
+        return a, max(b, a + 1)
 
     def location_at(self, offset: int) -> dict[str, Any]:
         best = self.locations[0][1] if self.locations else {}
@@ -137,6 +156,19 @@ class Evidence:
     location: dict[str, Any] = field(default_factory=dict)
     pos: tuple[int, int] = (0, 0)  # (paragraph, offset) for ordering
     reason: str = ""  # why a mention does not count (see why_not); empty for done
+    # The whole sentence and the matched words in the report's own characters (the span of
+    # the text the reader extracted, before normalization): what Ctrl-F finds in the file.
+    original: str = ""
+    original_match: str = ""
+
+    @property
+    def quote(self) -> str:
+        """What a report quotes: the original sentence when known, else the normalized text."""
+        return self.original or self.text
+
+    @property
+    def quote_match(self) -> str:
+        return self.original_match if self.original else self.match
 
     def to_json(self) -> dict[str, Any]:
         out = {
@@ -148,6 +180,9 @@ class Evidence:
             "status": self.status,
             "location": self.location,
         }
+        if self.original:
+            out["original"] = self.original
+            out["original_match"] = self.original_match
         if self.reason:
             out["reason"] = self.reason
         return out

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from fzcheck.errors import InputError
+from fzcheck.i18n import msg
 from fzcheck.model import RawDocument
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -21,9 +22,15 @@ Reader = Callable[[str, bytes], RawDocument]
 
 # Text-like extensions that the plain-text reader accepts.
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
-# Extensions that a batch picks up when walking a folder (the unsupported
-# kinds too, so that each gets its one-line message instead of being skipped).
+# Extensions of the files fzcheck reads. A folder walk takes every file (hidden files and
+# editors' lock files aside), so that each file received gets its row: a result, or what
+# it is and what to do ("无法检查：.odt 请另存为 .docx"); the count equals the files received.
 REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm", ".doc", ".wps"}
+
+
+def _skipped_in_walk(name: str) -> bool:
+    """Files no one sent as a report: hidden files, Office lock files (~$x.docx), Thumbs.db."""
+    return name.startswith((".", "~$")) or name.lower() in ("thumbs.db", "desktop.ini")
 
 _OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")
 _HTML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title)\b",
@@ -56,13 +63,22 @@ def _zip_kind(data: bytes) -> str:
         raise InputError(f"an unsupported zip file ({exc})") from None
     if "word/document.xml" in names:
         return "docx"
+    if "OFD.xml" in names or any(n.lower().endswith("/ofd.xml") for n in names):
+        raise InputError(msg("in.kind.ofd"))
     if "content.xml" in names or "mimetype" in names:
-        raise InputError("an OpenDocument (.odt) or other office file; save the report as .docx")
+        raise InputError(msg("in.kind.odt"))
     if any(n.startswith("xl/") for n in names):
         raise InputError("an Excel workbook, not a report; save the report as .docx")
     if any(n.startswith("ppt/") for n in names):
         raise InputError("a PowerPoint file, not a report; save the report as .docx")
-    raise InputError("a zip archive, not a report; unpack it and check the report files inside")
+    raise InputError(msg("in.kind.zip"))
+
+
+# Kinds named by their extension when their first bytes do not tell (a spreadsheet, slides …).
+_OTHER_KINDS = {".xls": "in.kind.sheet", ".xlsx": "in.kind.sheet", ".et": "in.kind.sheet", ".csv": "in.kind.sheet",
+                ".ppt": "in.kind.slides", ".pptx": "in.kind.slides", ".dps": "in.kind.slides",
+                ".ofd": "in.kind.ofd", ".odt": "in.kind.odt", ".rtf": "in.kind.rtf",
+                ".zip": "in.kind.zip", ".rar": "in.kind.zip", ".7z": "in.kind.zip"}
 
 
 def sniff(data: bytes, suffix: str) -> str:
@@ -80,11 +96,13 @@ def sniff(data: bytes, suffix: str) -> str:
     if head.startswith(_OLE2):
         return _ole2_kind(data, suffix)
     if head.startswith(b"{\\rtf"):
-        raise InputError("an RTF file; open it in Word or WPS and save as .docx")
-    for magic, what in ((b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
-                        (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"), (b"GIF8", "a GIF image")):
-        if head.startswith(magic):
-            raise InputError(f"{what}, not a text document; run OCR first and check the text")
+        raise InputError(msg("in.kind.rtf"))
+    for magic, what in ((b"\x89PNG", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"),
+                        (b"GIF8", "GIF"), (b"BM", "BMP")):
+        if head.startswith(magic) and (what != "BMP" or suffix == ".bmp"):
+            raise InputError(msg("in.kind.image", what=what))
+    if suffix in _OTHER_KINDS:
+        raise InputError(msg(_OTHER_KINDS[suffix], suffix=suffix))
     if suffix == ".pdf":
         raise InputError("not a PDF file (no %PDF header): the file is damaged or mislabelled")
     if head.startswith(b"MIME-Version:") or b"Content-Type: multipart/related" in head:
@@ -192,7 +210,7 @@ def iter_report_files(paths: list[str], warn: Callable[[str, str], None] | None 
                     kept.append(d)
                 dirs[:] = kept
                 for f in sorted(files):
-                    if Path(f).suffix.lower() in REPORT_SUFFIXES and not f.startswith("."):
+                    if not _skipped_in_walk(f):
                         full = os.path.join(root, f)
                         if os.path.islink(full) and not _inside(full, top):
                             if warn is not None:
