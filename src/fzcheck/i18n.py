@@ -252,6 +252,10 @@ _MESSAGES.update({
     "cfg.bad_number": {"zh": "数值{value}无效（不接受 NaN 或无穷大）", "en": "the number {value} is not valid (NaN and infinity are refused)"},
     "cfg.long_number": {"zh": "数值{value}过长，不是合理的数值", "en": "the number {value} is too long to be a sensible value"},
     "cfg.bad_text": {"zh": "无法读取：{why}", "en": "cannot read: {why}"},
+    "waiver.not_list": {"zh": "豁免文件应是条目列表，每条写明 rule 和 reason", "en": "a waivers file is a list of entries with rule and reason"},
+    "waiver.needs": {"zh": "第{n}条豁免：需要文字的 rule 和 reason", "en": "waiver #{n}: needs 'rule' and 'reason' as text"},
+    "waiver.expires": {"zh": "第{n}条豁免：expires 不是日期（YYYY-MM-DD）：{value}", "en": "waiver #{n}: 'expires' is not a date (YYYY-MM-DD): {value}"},
+    "waiver.files": {"zh": "第{n}条豁免：files 应是文件名模式或其列表（文字）", "en": "waiver #{n}: 'files' is a file-name pattern or a list of them (text)"},
 })
 
 _MESSAGE_LANG = ["zh"]
@@ -266,7 +270,3 @@ def set_message_lang(lang: str | None) -> None:
 def msg(key: str, **kwargs: object) -> str:
     """A message in the language of error lines (see set_message_lang)."""
     return t(key, _MESSAGE_LANG[0], **kwargs)
-    "waiver.not_list": {"zh": "豁免文件应是条目列表，每条写明 rule 和 reason", "en": "a waivers file is a list of entries with rule and reason"},
-    "waiver.needs": {"zh": "第{n}条豁免：需要文字的 rule 和 reason", "en": "waiver #{n}: needs 'rule' and 'reason' as text"},
-    "waiver.expires": {"zh": "第{n}条豁免：expires 不是日期（YYYY-MM-DD）：{value}", "en": "waiver #{n}: 'expires' is not a date (YYYY-MM-DD): {value}"},
-    "waiver.files": {"zh": "第{n}条豁免：files 应是文件名模式或其列表（文字）", "en": "waiver #{n}: 'files' is a file-name pattern or a list of them (text)"},
