@@ -121,6 +121,6 @@ def test_existing_output_survives_a_failing_run(sample_path, tmp_path, monkeypat
     monkeypatch.setattr(cli_module.os, "replace", real_replace)
     assert out.read_text(encoding="utf-8") == "previous report" and not _leftovers(tmp_path)
     # a successful run replaces it and keeps its permissions
-    res = runner.invoke(cli, ["check", "-f", "markdown", "-o", str(out), str(sample_path)])
-    assert res.exit_code == 0 and out.read_text(encoding="utf-8").startswith("# ")
+    res = runner.invoke(cli, ["check", "-f", "html", "-o", str(out), str(sample_path)])
+    assert res.exit_code == 0 and out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert stat.S_IMODE(out.stat().st_mode) == 0o640

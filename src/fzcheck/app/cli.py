@@ -53,20 +53,38 @@ def _shown(text: str) -> str:
 
 
 def _parse_size(value: str) -> int:
+    """A size with its unit: 20MB, 500KB, 1G, 1000B (bytes). A bare number is refused with
+    the reason (--max-size 10 is not 10 bytes by accident)."""
+    from fzcheck.i18n import msg
+
     text = str(value).strip().upper()
-    scale = 1
+    scale = None
     for suffix, mult in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("G", 1 << 30), ("M", 1 << 20),
                          ("K", 1 << 10), ("B", 1)):
         if text.endswith(suffix):
-            text, scale = text[: -len(suffix)], mult
+            text, scale = text[: -len(suffix)].strip(), mult
             break
     try:
-        number = float(text) * scale
+        number = float(text) * (scale or 1)
         if not (0 <= number < 1 << 50):  # NaN, infinity, negative, absurd
             raise ValueError
-        return int(number)
     except (ValueError, OverflowError):
-        raise click.BadParameter(f"not a size: {value!r} (e.g. 20MB)") from None
+        raise click.BadParameter(msg("cli.size", value=value)) from None
+    if scale is None:
+        raise click.BadParameter(msg("cli.size_unit", value=str(value).strip()))
+    return int(number)
+
+
+def _size_option(ctx, param, value):
+    return None if value is None else _parse_size(value)
+
+
+def _set_lang(ctx, param, value):
+    """--lang is read first (eager): every later error line is in that language."""
+    from fzcheck.i18n import set_message_lang
+
+    set_message_lang(value or "zh")
+    return value
 
 
 def _parse_seconds(ctx, param, value):
@@ -75,7 +93,9 @@ def _parse_seconds(ctx, param, value):
     import math
 
     if not math.isfinite(value) or value < 0 or value > 86400:
-        raise click.BadParameter(f"not a number of seconds: {value!r} (0 for no limit)")
+        from fzcheck.i18n import msg
+
+        raise click.BadParameter(msg("cli.seconds", value=f"{value:g}"))
     return value
 
 
@@ -86,7 +106,9 @@ def _parse_memory(ctx, param, value):
         return 0
     size = _parse_size(value)
     if size < 64 << 20:
-        raise click.BadParameter(f"{value!r}: at least 64MB (0 for no limit)")
+        from fzcheck.i18n import msg
+
+        raise click.BadParameter(msg("cli.memory_min", value=value))
     return size
 
 
@@ -96,8 +118,36 @@ def _parse_threshold(ctx, param, value):
     import math
 
     if not math.isfinite(value) or not 0 <= value <= 100:
-        raise click.BadParameter(f"{value!r}: a score from 0 to 100")
+        from fzcheck.i18n import msg
+
+        raise click.BadParameter(msg("cli.threshold", value=f"{value:g}"))
     return value
+
+
+# -o FILE: the format its extension names (check and diff)
+EXTENSIONS = {".html": "html", ".htm": "html", ".json": "json", ".md": "markdown", ".markdown": "markdown",
+              ".sarif": "sarif", ".xml": "junit", ".csv": "csv", ".txt": "text"}
+
+
+def output_format(output: str | None, fmt: str, given: bool, allowed: Iterable[str]) -> str:
+    """The format to write: the one the output's extension names when --format was not given
+    (-o gap.html writes HTML), else --format; a given format the extension contradicts is
+    refused in one line. An unknown extension keeps the format."""
+    if not output or output == "-":
+        return fmt
+    ext = os.path.splitext(output)[1].lower()
+    named = EXTENSIONS.get(ext)
+    if named is None or named not in allowed or named == fmt:
+        if given and named is not None and named != fmt:
+            from fzcheck.i18n import msg
+
+            fail(msg("cli.format_mismatch", output=output, ext=named, fmt=fmt))
+        return fmt
+    if given:
+        from fzcheck.i18n import msg
+
+        fail(msg("cli.format_mismatch", output=output, ext=named, fmt=fmt))
+    return named
 
 
 @cli.command(context_settings=CONTEXT)
@@ -105,15 +155,18 @@ def _parse_threshold(ctx, param, value):
 @click.option("-r", "--rules", "rules", metavar="FILE|NAME", help="Rule set file or shipped name (default: annual-report).")
 @click.option("-f", "--format", "fmt", default="text", show_default=True,
               type=click.Choice(list(FORMATS)), help="Output format.")
-@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True, help="Language of the report.")
+@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True, help="Language of the report.",
+              is_eager=True, callback=_set_lang)
 @click.option("--fail-under", type=float, metavar="N", callback=_parse_threshold,
-              help="Score threshold of the gate (overrides the rule set).")
-@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE (atomically).")
+              help="Score threshold of the gate, 0 to 100 (overrides the rule set).")
+@click.option("-o", "--output", metavar="FILE",
+              help="Write the report to FILE (atomically); its extension names the format (.html, .md, .json …).")
 @click.option("--waivers", metavar="FILE", help="YAML file of waived rules (rule, reason, expires, files).")
 @click.option("--profile", metavar="NAME|auto",
               help="Kind of reporting unit: township, county, department, or auto (from the title).")
 @click.option("--config", "config_path", metavar="FILE", help="Configuration file (default: fzcheck.yaml found upward).")
-@click.option("--max-size", default="20MB", show_default=True, help="Largest input file accepted.")
+@click.option("--max-size", default="20MB", show_default=True, callback=_size_option, metavar="SIZE",
+              help="Largest input file accepted, with its unit (20MB, 500KB; 1000B for bytes).")
 @click.option("-j", "--jobs", default="1", show_default=True, metavar="N",
               help="Check files on N processes (0 or auto: one per core).")
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: on a terminal).")
@@ -123,8 +176,11 @@ def _parse_threshold(ctx, param, value):
               help="Time for one report (reading, normalizing, matching); 0: no limit.")
 @click.option("--max-memory", default="1GB", show_default=True, metavar="SIZE", callback=_parse_memory,
               help="Memory for one report; 0: no limit.")
+@click.option("--gaps-only", is_flag=True,
+              help="Only what is missing or partial, why, how to fix it and its basis (text, markdown, html).")
+@click.option("--info", "show_info", is_flag=True, help="SARIF: info rules that are not met as notes.")
 def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_path, max_size, jobs, color,
-          summary, timeout, max_memory):
+          summary, timeout, max_memory, gaps_only, show_info):
     """Check reports (files or folders) and print the gap report.
 
     Exit code 0: every report passes; 1: a report fails the gate (score below the
@@ -144,13 +200,17 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
     from fzcheck.i18n import set_message_lang
 
     set_message_lang(lang)
-
+    from fzcheck.i18n import msg
     from fzcheck.render.summary import SUMMARY_FORMATS, render_summary
 
+    fmt = output_format(output, fmt, settings["format"].source != "default",
+                        SUMMARY_FORMATS if summary else FORMATS)
     if summary and fmt not in SUMMARY_FORMATS:
-        fail(f"--summary is available for {', '.join(SUMMARY_FORMATS)}, not {fmt}")
+        fail(msg("cli.summary_formats", formats=", ".join(SUMMARY_FORMATS), fmt=fmt))
+    if gaps_only and fmt not in GAPS_FORMATS:
+        fail(msg("cli.gaps_formats", formats=", ".join(GAPS_FORMATS), fmt=fmt))
     ruleset = load_ruleset(rules)
-    options = Options(lang=lang, fail_under=fail_under, max_bytes=_parse_size(max_size))
+    options = Options(lang=lang, fail_under=fail_under, max_bytes=max_size)
     if profile:
         from fzcheck.rules.profiles import check_requested
 
@@ -160,18 +220,11 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
         options.profile_source = src if src == "command line" else f"config {src}"
     if waivers:
         options.waivers = load_waivers(waivers)
-        for w in expired(options.waivers):
-            click.echo(f"fzcheck: warning: {w['source']}: waiver for '{w['rule']}' expired on "
-                       f"{w['expires'].isoformat()}; ignored", err=True)
-        from fzcheck.engine.waivers import unknown_rules
-
-        for w in unknown_rules(options.waivers, ruleset):
-            click.echo(f"fzcheck: warning: {w['source']}: waiver for '{w['rule']}': no such rule in {ruleset.id}",
-                       err=True)
+        _warn_waivers(options.waivers, ruleset)
     documents, errors = [], []
     files = iter_report_files(list(paths), warn=lambda p, m: click.echo(f"fzcheck: {_shown(p)}: {m}", err=True))
     if not files:
-        fail("no report files found in " + ", ".join(_shown(p) for p in paths))
+        fail(msg("cli.no_files", paths=", ".join(_shown(p) for p in paths)))
     from fzcheck.app.batch import Limits, check_files, parse_jobs
     from fzcheck.app.output import prepare
 
@@ -180,7 +233,7 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
     from fzcheck.app.progress import Progress
     from fzcheck.render.jsonfmt import JsonDocument, json_report
 
-    report = Report(ruleset.id, ruleset.version, documents, errors)
+    report = Report(ruleset.id, ruleset.version, documents, errors, gaps_only=gaps_only, show_info=show_info)
     if profile:
         report.profile = {"requested": profile, "source": options.profile_source}
     # JSON goes out document by document, each encoded where it was checked (--jobs)
@@ -223,6 +276,21 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
     sys.exit(EXIT_OK if all(passed) else EXIT_GATE)
 
 
+GAPS_FORMATS = ("text", "markdown", "html")
+
+
+def _warn_waivers(waivers, ruleset) -> None:
+    from fzcheck.engine.waivers import expired, unknown_rules
+    from fzcheck.i18n import msg
+
+    for w in expired(waivers):
+        click.echo(f"fzcheck: {msg('cli.waiver_expired', source=w['source'], rule=w['rule'], date=w['expires'].isoformat())}",
+                   err=True)
+    for w in unknown_rules(waivers, ruleset):
+        click.echo(f"fzcheck: {msg('cli.waiver_unknown', source=w['source'], rule=w['rule'], ruleset=ruleset.id)}",
+                   err=True)
+
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("rule_id")
 @click.option("-r", "--rules", "rules", metavar="FILE|NAME", help="Rule set file or shipped name.")
@@ -241,40 +309,72 @@ def explain(rule_id, rules, lang, fmt):
     ruleset = load_ruleset(rules)
     rule = find_rule(ruleset, rule_id)  # an id or a title (法律顾问); also the rules a profile adds
     if rule is None:
-        fail(f"no rule '{rule_id}' in rule set {ruleset.id} (see: fzcheck rules list)")
+        from fzcheck.i18n import msg
+
+        fail(msg("cli.no_rule", rule=rule_id, ruleset=ruleset.id))
     click.echo({"text": explain_rule, "json": explain_json, "markdown": explain_markdown}[fmt](rule, lang))
 
 
 @cli.command("diff", context_settings=CONTEXT)
 @click.argument("old")
 @click.argument("new")
-@click.option("-r", "--rules", "rules", metavar="FILE|NAME", help="Rule set file or shipped name.")
-@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True)
+@click.option("-r", "--rules", "rules", metavar="FILE|NAME", help="Rule set file or shipped name (as for check).")
+@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True, is_eager=True, callback=_set_lang)
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True)
-@click.option("-o", "--output", metavar="FILE", help="Write the comparison to FILE (atomically).")
-def diff_cmd(old, new, rules, lang, fmt, output):
+@click.option("-o", "--output", metavar="FILE",
+              help="Write the comparison to FILE (atomically); its extension names the format (.md, .json).")
+@click.option("--profile", metavar="NAME|auto", help="Kind of reporting unit (as for check).")
+@click.option("--waivers", metavar="FILE", help="YAML file of waived rules (as for check).")
+@click.option("--fail-under", type=float, metavar="N", callback=_parse_threshold, help="Score threshold (as for check).")
+@click.option("--config", "config_path", metavar="FILE", help="Configuration file (as for check).")
+@click.option("--max-size", default="20MB", show_default=True, callback=_size_option, metavar="SIZE",
+              help="Largest input file accepted (as for check).")
+def diff_cmd(old, new, rules, lang, fmt, output, profile, waivers, fail_under, config_path, max_size):
     """What changed between two drafts: rules and items gained and lost, score and grade.
+    Reads the configuration and takes --profile and --waivers like check, so both give one
+    score for one draft.
 
     Exit code 1 when the new draft lost something a required rule had; 2 on errors.
     """
     from fzcheck.engine.check import Options, check_path
     from fzcheck.engine.diff import compare, exit_code
+    from fzcheck.engine.waivers import load_waivers
     from fzcheck.render.diff import FORMATS as DIFF_FORMATS
     from fzcheck.rules.load import load_ruleset
 
     from fzcheck.app.batch import DocumentTimeout, Limits, _Guard
+    from fzcheck.app.config import from_click
     from fzcheck.app.output import prepare
     from fzcheck.i18n import msg, set_message_lang
 
+    settings, _ = from_click(click.get_current_context(), config_path)  # command line > config file > default
+    rules, lang = settings["rules"].value, settings["lang"].value
+    fail_under, waivers, profile = settings["threshold"].value, settings["waivers"].value, settings["profile"].value
     set_message_lang(lang)
+    src = settings["format"].source
+    if src not in ("default", "command line") and settings["format"].value not in DIFF_FORMATS:
+        src = "default"  # the configuration's format is check's (html, sarif …); diff keeps its own
+    fmt = output_format(output, settings["format"].value if src != "default" else fmt, src != "default",
+                        DIFF_FORMATS)
     target = prepare(output, [old, new])
     ruleset = load_ruleset(rules)
+    options = Options(lang=lang, fail_under=fail_under, max_bytes=max_size)
+    if profile:
+        from fzcheck.rules.profiles import check_requested
+
+        check_requested(ruleset, profile)
+        options.profile = profile
+        source = settings["profile"].source
+        options.profile_source = source if source == "command line" else f"config {source}"
+    if waivers:
+        options.waivers = load_waivers(waivers)
+        _warn_waivers(options.waivers, ruleset)
     checked = []
     for path in (old, new):
         try:
             with _Guard(Limits()):
-                checked.append(check_path(path, ruleset, Options(lang=lang)))
+                checked.append(check_path(path, ruleset, options))
         except DocumentTimeout:
             raise FzError(msg("run.timeout", seconds=Limits().timeout), path) from None
         except MemoryError:
@@ -458,7 +558,7 @@ def main() -> None:
         _interrupted(isinstance(exc, Terminated))
     except click.ClickException as exc:
         try:
-            exc.show()
+            click.echo(f"fzcheck: {usage_line(exc)}", err=True)
         except Exception:  # noqa: BLE001
             pass
         sys.exit(EXIT_ERROR)
@@ -482,6 +582,43 @@ def main() -> None:
         from fzcheck.i18n import msg
 
         _stop(EXIT_ERROR, msg("run.bad_value", what=_shown(f"{type(exc).__name__}: {exc}".splitlines()[0][:200])))
+
+
+def usage_line(exc: click.ClickException) -> str:
+    """A click error as one line in the language of error lines (Chinese by default), with
+    the command to ask for help; never click's four lines of usage."""
+    from fzcheck.i18n import msg
+
+    if isinstance(exc, click.NoSuchOption):
+        text = msg("cli.no_such_option", name=exc.option_name)
+        if exc.possibilities:
+            text += msg("cli.did_you_mean", names=", ".join(sorted(exc.possibilities)))
+    elif isinstance(exc, click.MissingParameter):
+        param = exc.param
+        what = (param.human_readable_name if param is not None else "") or (exc.param_type or "")
+        text = msg("cli.missing", what=what)
+    elif isinstance(exc, click.BadParameter):
+        param = exc.param
+        name = (param.get_error_hint(exc.ctx) if param is not None and exc.ctx is not None else exc.param_hint) or ""
+        message = exc.message
+        if param is not None and isinstance(param.type, click.Choice):
+            value = message.split("'")[1] if message.count("'") >= 2 else message
+            message = msg("cli.choice", value=value, choices=", ".join(param.type.choices))
+        text = msg("cli.bad_value", param=str(name).replace("'", ""), message=message)
+    elif isinstance(exc, click.BadOptionUsage) and "requires an argument" in exc.message:
+        text = msg("cli.needs_value", name=exc.option_name)
+    elif isinstance(exc, click.UsageError) and exc.message.startswith("Got unexpected extra argument"):
+        text = msg("cli.extra_args", args=exc.message.split("(", 1)[-1].rstrip(")"))
+    elif isinstance(exc, click.UsageError) and exc.message.startswith("No such command"):
+        text = msg("cli.no_command", name=exc.message.split("'")[1] if "'" in exc.message else exc.message)
+    else:
+        text = exc.format_message()
+    text = " ".join(str(text).split())
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and ctx is not None:
+        root = ctx.find_root().command_path  # "python -m fzcheck" names itself fzcheck
+        text = msg("cli.usage", message=text, command="fzcheck" + ctx.command_path[len(root):])
+    return text
 
 
 def _interrupted(term: bool) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F821

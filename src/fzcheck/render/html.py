@@ -60,8 +60,10 @@ td.rn { width: 44mm; }
 .sev, .pts { font-size: 8.5pt; color: #455a64; }
 .row-fail td { background: #fff5f5; } .row-partial td { background: #fffbeb; }
 tr[data-severity=info] td { background: #fafafa !important; color: #616161; } h2.info { color: #757575; border-bottom-color: #bdbdbd; }
-section.gaps table.rules { font-size: 9pt; } section.gaps table.rules td { padding: 1mm 1.5mm; }
-section.gaps blockquote { font-size: 8.5pt; }
+section.gaps table.rules { font-size: 8.5pt; line-height: 1.35; } section.gaps table.rules td { padding: 0.8mm 1.2mm; }
+section.gaps blockquote { font-size: 8pt; margin: 0.3mm 0; } section.gaps td.rn { width: 36mm; }
+section.gaps .scorebox { padding: 1mm 2mm; } section.gaps .score { font-size: 22pt; }
+section.gaps h2 { margin: 3mm 0 1mm; }
 dl { margin: 0; display: grid; grid-template-columns: auto 1fr; column-gap: 2mm; }
 dt { color: #546e7a; white-space: nowrap; } dd { margin: 0; }
 ul.items { margin: 0; padding: 0; list-style: none; }
@@ -118,7 +120,12 @@ def _quote(ev: Evidence, lang: str) -> str:
 
 
 def _details(r: RuleResult, lang: str, gaps_only: bool = False) -> str:
-    rows = [(t("out.finding", lang), e(r.message))]
+    why = r.why_not
+    if gaps_only and not r.items and why is not None and why.evidence is None and pick(why.text, lang):
+        # one line says what and why: 报告未提及，未见相近表述
+        rows = [(t("out.why", lang), e(pick(why.text, lang)))]
+    else:
+        rows = [(t("out.finding", lang), e(r.message))]
     if r.items:
         lis = "".join(
             f'<li class="{"ok" if i.status == ITEM_PASS else "no"}">{item_look(i.status).mark} '
@@ -128,7 +135,9 @@ def _details(r: RuleResult, lang: str, gaps_only: bool = False) -> str:
             + "</li>" for i in r.items if not (gaps_only and i.status == ITEM_PASS))
         rows.append((t("out.items", lang), f'<ul class="items">{lis}</ul>'))
     if (r.why_not is not None and r.status != PASS and not r.items
-            and r.why_not.reason not in STATUS_REASONS):
+            and r.why_not.reason not in STATUS_REASONS
+            and (r.why_not.evidence is not None or pick(r.why_not.text, lang) != r.message)
+            and not (gaps_only and r.why_not.evidence is None)):
         why = r.why_not
         rows.append((t("out.why_not", lang), f'<strong>{e(pick(why.text, lang))}</strong>'
                      + (_quote(why.evidence, lang) if why.evidence is not None else "")))
@@ -146,7 +155,7 @@ def _details(r: RuleResult, lang: str, gaps_only: bool = False) -> str:
         if more:
             quotes += f'<span class="muted">{e(t("out.more_evidence", lang, n=more))}</span>'
         rows.append((t("out.evidence", lang), quotes))
-    elif r.status in (FAIL, PARTIAL):
+    elif r.status in (FAIL, PARTIAL) and not gaps_only:
         rows.append((t("out.evidence", lang), f'<span class="muted">{e(t("out.no_evidence", lang))}</span>'))
     return "<dl>" + "".join(f"<dt>{e(k)}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>"
 
