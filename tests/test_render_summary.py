@@ -136,3 +136,16 @@ def test_markdown_summary_escapes(ruleset, sample_path):
     md = render_summary(Report(ruleset.id, ruleset.version, [d], [{"path": "x|y.txt", "error": "bad"}]), "markdown")
     assert r"a\|b\<script\>" in md and r"x\|y.txt" in md
     assert len([ln for ln in md.splitlines() if ln.startswith("| ") and "---" not in ln]) == 3
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_csv_cells_never_start_a_formula(tmp_path, sample_path, start):
+    """A report's title or file name can be anything: a cell that a spreadsheet would read as a
+    formula (=HYPERLINK(…), +cmd, -2+3, @SUM) is written as text with a leading '."""
+    report = tmp_path / f"{start}1+1.txt"
+    report.write_text(f'{start}HYPERLINK("http://evil.example/","法治报告")\n'
+                      + sample_path.read_text(encoding="utf-8"), encoding="utf-8")
+    res = CliRunner().invoke(cli, ["check", "-f", "csv", str(report)])
+    cells = [c for row in csv.reader(io.StringIO(res.stdout.lstrip("\ufeff"))) for c in row]
+    assert any("HYPERLINK" in c for c in cells)
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")], cells

@@ -158,6 +158,25 @@ def _profile_title(d: DocumentResult) -> str:
     return (d.profile or {}).get("title") or ""
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """A cell a spreadsheet shows as text: a value that would start a formula (=, +, -, @, a tab
+    or carriage return: a report's title or file name can be anything) gets a leading '."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+class _SafeWriter:
+    def __init__(self, buf: io.StringIO):
+        self._w = csv.writer(buf, lineterminator="\r\n")
+
+    def writerow(self, row: list) -> None:
+        self._w.writerow([_cell(v) for v in row])
+
+
 def render_csv(report: Report, lang: str = "zh", color: bool = False) -> str:
     """UTF-8 with a BOM so that spreadsheet programs read the Chinese right. In Chinese the
     first header row holds the titles and the second the ids (rule and item ids, field names);
@@ -179,7 +198,7 @@ def render_csv(report: Report, lang: str = "zh", color: bool = False) -> str:
     ids.append("error")
     titles.append(t("report.error", lang))
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
+    w = _SafeWriter(buf)
     if lang == "en":
         w.writerow(ids)
     else:
