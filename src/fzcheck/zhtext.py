@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import regex
 
+from fzcheck import lazyre
+
 # Full-width ASCII block (！ … ～) → ASCII.
 FULLWIDTH_ASCII = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 # … and the ideographic space → space.
@@ -15,14 +17,14 @@ CN_DIGITS = "〇一二三四五六七八九"  # as years and list numbers are wr
 
 _CN = CN_NUMERALS
 _MARKERS: list[tuple[float, regex.Pattern]] = [
-    (0, regex.compile(r"第[%s]{1,3}(?:部分|章|篇)[、.,:\s]*" % _CN)),
-    (1, regex.compile(r"[%s]{1,3}\s*[、.,:]\s*" % _CN)),
-    (2, regex.compile(r"(?:\(\s*[%s?]{1,3}\s*\)|[㈠-㈩])[、.,\s]*" % _CN)),
-    (3, regex.compile(r"\d{1,2}\s*[、.](?![\d.])\s*")),
-    (4, regex.compile(r"(?:\(\s*\d{1,2}\s*\)|[⑴-⒇])[、.,\s]*")),
-    (5, regex.compile(r"[①-⑳]\s*")),
+    (0, lazyre.compile(r"第[%s]{1,3}(?:部分|章|篇)[、.,:\s]*" % _CN)),
+    (1, lazyre.compile(r"[%s]{1,3}\s*[、.,:]\s*" % _CN)),
+    (2, lazyre.compile(r"(?:\(\s*[%s?]{1,3}\s*\)|[㈠-㈩])[、.,\s]*" % _CN)),
+    (3, lazyre.compile(r"\d{1,2}\s*[、.](?![\d.])\s*")),
+    (4, lazyre.compile(r"(?:\(\s*\d{1,2}\s*\)|[⑴-⒇])[、.,\s]*")),
+    (5, lazyre.compile(r"[①-⑳]\s*")),
 ]
-_MD = regex.compile(r"(#{1,6})\s+")
+_MD = lazyre.compile(r"(#{1,6})\s+")
 
 
 def find_heading(text: str) -> tuple[str, float, int] | None:
@@ -48,11 +50,11 @@ def opening_marker(text: str) -> tuple[str, float, int] | None:
 
 
 # -- short names of reporting units (the printed batch matrix) --------------------------------
-_UNIT_BODY = regex.compile(r"人民政府")
-_UNIT_SUFFIX = regex.compile(r"(办事处|党委|委员会)$")
-_UNIT_LEVEL = regex.compile(r"^.*?(?:省|自治区|市|州|盟|地区|县|区|旗)(?=.{2,})")
-_TITLE_LEAD = regex.compile(r"^(关于)?(报送|印发)?(\d{4}年度?)?")
-_TITLE_UNIT = regex.compile(r"^([^\d年]{1,12}?(?:镇|乡|街道|县|区|市|局|委|办))")
+_UNIT_BODY = lazyre.compile(r"人民政府")
+_UNIT_SUFFIX = lazyre.compile(r"(办事处|党委|委员会)$")
+_UNIT_LEVEL = lazyre.compile(r"^.*?(?:省|自治区|市|州|盟|地区|县|区|旗)(?=.{2,})")
+_TITLE_LEAD = lazyre.compile(r"^(关于)?(报送|印发)?(\d{4}年度?)?")
+_TITLE_UNIT = lazyre.compile(r"^([^\d年]{1,12}?(?:镇|乡|街道|县|区|市|局|委|办))")
 
 
 def unit_from_title(title: str) -> str:

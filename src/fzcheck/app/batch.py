@@ -26,7 +26,6 @@ import signal
 import sys
 import threading
 import time
-import traceback
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
@@ -38,6 +37,12 @@ from fzcheck.model import DocumentResult
 DEFAULT_TIMEOUT = 30.0  # seconds per document: reading, normalizing and matching
 DEFAULT_MAX_MEMORY = 1 << 30  # bytes per document (address space above what the process had)
 MAX_JOBS = 64
+
+
+def _trace() -> str:
+    import traceback  # only when something went wrong
+
+    return traceback.format_exc()
 
 
 @dataclass
@@ -212,12 +217,12 @@ def _check_one(path: str, ruleset, options, encode: Callable[[DocumentResult], b
             raise
         # a value in the file that the code did not expect: the file's problem, named as such
         return FileOutcome(shown, error=msg("run.bad_value", what=_short(exc)), internal=True,
-                           trace=traceback.format_exc())
+                           trace=_trace())
     except Exception as exc:  # a bug must not lose the rest of the batch
         if not worker and os.environ.get("FZCHECK_DEBUG"):
             raise
         return FileOutcome(shown, error=msg("run.bad_value", what=_short(exc)), internal=True,
-                           trace=traceback.format_exc())
+                           trace=_trace())
     if encode is not None:
         return FileOutcome(shown, passed=result.passed, encoded=encoded)
     return FileOutcome(shown, result=result, passed=result.passed)

@@ -29,7 +29,21 @@ def write_output(text: str | Iterable[str | bytes], output: str | None, inputs: 
 
 
 class FzGroup(click.Group):
-    """Turns the errors users can act on into one line on stderr and exit code 2."""
+    """Turns the errors users can act on into one line on stderr and exit code 2. Commands
+    named in ``LAZY_COMMANDS`` are imported only when run or listed in the help."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
+
+    def get_command(self, ctx: click.Context, name: str):
+        command = super().get_command(ctx, name)
+        if command is None and name in LAZY_COMMANDS:
+            import importlib
+
+            module, _, attr = LAZY_COMMANDS[name].partition(":")
+            command = getattr(importlib.import_module(module), attr)
+            self.add_command(command, name)
+        return command
 
     def invoke(self, ctx: click.Context):
         try:
@@ -190,7 +204,6 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
     from fzcheck.readers import iter_report_files
     from fzcheck.render import Report, render
     from fzcheck.rules.load import load_ruleset
-    from fzcheck.engine.waivers import expired, load_waivers
 
     from fzcheck.app.config import from_click
 
@@ -201,8 +214,9 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
 
     set_message_lang(lang)
     from fzcheck.i18n import msg
-    from fzcheck.render.summary import SUMMARY_FORMATS, render_summary
 
+    if summary:  # the summary's renderers only when asked for
+        from fzcheck.render.summary import SUMMARY_FORMATS, render_summary
     fmt = output_format(output, fmt, settings["format"].source != "default",
                         SUMMARY_FORMATS if summary else FORMATS)
     if summary and fmt not in SUMMARY_FORMATS:
@@ -219,6 +233,8 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
         src = settings["profile"].source
         options.profile_source = src if src == "command line" else f"config {src}"
     if waivers:
+        from fzcheck.engine.waivers import load_waivers
+
         options.waivers = load_waivers(waivers)
         _warn_waivers(options.waivers, ruleset)
     documents, errors = [], []
@@ -231,13 +247,14 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
     target = prepare(output, files)  # a folder, the input, a block device: refused before any work
     limits = Limits(timeout=timeout or None, max_memory=max_memory or None)
     from fzcheck.app.progress import Progress
-    from fzcheck.render.jsonfmt import JsonDocument, json_report
 
     report = Report(ruleset.id, ruleset.version, documents, errors, gaps_only=gaps_only, show_info=show_info)
     if profile:
         report.profile = {"requested": profile, "source": options.profile_source}
     # JSON goes out document by document, each encoded where it was checked (--jobs)
     stream = fmt == "json" and not summary
+    if stream:
+        from fzcheck.render.jsonfmt import JsonDocument, json_report
     passed: list[bool] = []
     # the progress bar: on stderr, for a batch on a terminal, never over a report being printed
     tty = bool(sys.stdout is not None and sys.stdout.isatty())
@@ -503,13 +520,12 @@ def config_cmd(config_path, rules, profile, fail_under, waivers, fmt, lang):
     click.echo(describe(settings, path), nl=False)
 
 
-from fzcheck.app.annotate_cmd import annotate as _annotate  # noqa: E402  (fzcheck annotate)
-
-cli.add_command(_annotate)
-
-from fzcheck.app.serve.command import serve as _serve  # noqa: E402  (fzcheck serve; needs the 'serve' extra)
-
-cli.add_command(_serve)
+# commands whose modules are imported only when they run (or the help lists them):
+# a `fzcheck check` never pays for them
+LAZY_COMMANDS = {
+    "annotate": "fzcheck.app.annotate_cmd:annotate",
+    "serve": "fzcheck.app.serve.command:serve",  # needs the 'serve' extra
+}
 
 
 class Terminated(KeyboardInterrupt):

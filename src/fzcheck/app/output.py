@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable
 
 from fzcheck.errors import FzError
@@ -108,6 +106,8 @@ class Target:
         folder = os.path.dirname(os.path.abspath(self.path))
         in_place = self.kind == "linked"
         try:
+            import tempfile  # only when writing a file (-o)
+
             fd, tmp = tempfile.mkstemp(prefix=".fzcheck-", suffix=".tmp", dir=folder)
         except OSError as exc:
             # a folder we may not create files in: a file that exists and can be written is still written
@@ -125,6 +125,8 @@ class Target:
                 if in_place:  # complete first, then copied into the existing file
                     with open(tmp, "rb") as src, open(self.path, "r+b") as dst:
                         dst.truncate(0)
+                        import shutil
+
                         shutil.copyfileobj(src, dst, 1 << 20)
                     os.unlink(tmp)
                 else:

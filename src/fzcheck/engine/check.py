@@ -10,7 +10,6 @@ from typing import Any
 from fzcheck.engine import frontmatter, kinds, outline
 from fzcheck.engine.match import MatchContext
 from fzcheck.engine.normalize import normalize_document
-from fzcheck.engine.waivers import apply_waivers
 from fzcheck.errors import RuleSetError
 from fzcheck.i18n import t
 from fzcheck.model import (FAIL, NOT_APPLICABLE, PASS, WAIVED, Document, DocumentResult, Paragraph, RawDocument,
@@ -127,6 +126,8 @@ def check_document(doc: Document, ruleset: RuleSet, options: Options | None = No
         ruleset, choice = choose(doc, ruleset, options.profile, options.profile_source)
     results = evaluate(doc, ruleset, options.lang)
     if options.waivers:
+        from fzcheck.engine.waivers import apply_waivers  # only with waivers: their YAML machinery
+
         apply_waivers(results, options.waivers, doc.path, options.lang)
     value = score(results)
     threshold = options.fail_under if options.fail_under is not None else ruleset.threshold

@@ -7,22 +7,24 @@ import datetime as dt
 
 import regex
 
+from fzcheck import lazyre
+
 from fzcheck.model import Paragraph
 from fzcheck.engine.outline import Heading
 
-_YEAR = regex.compile(r"((?:19|20)\d{2}|[二][〇零O][〇零O一二三四五六七八九]{2})\s*年度?")
-_PLACEHOLDER_YEAR = regex.compile(r"(?<![A-Za-z])[xX×*]{2,4}\s*年")
-_OPENING_YEAR = regex.compile(r"^[^。]{0,30}?((?:19|20)\d{2})\s*年(?:度|以来|,|我|全|是|,|初)")
-_HEADING_DONE = regex.compile(r"((?:19|20)\d{2})\s*年度?[^。]{0,30}(举措|成效|工作情况|开展情况|总结|主要工作|推进情况)")
-_HEADING_PLAN = regex.compile(r"((?:19|20)\d{2})\s*年度?[^。]{0,30}(安排|打算|计划|思路|要点|举措)")
+_YEAR = lazyre.compile(r"((?:19|20)\d{2}|[二][〇零O][〇零O一二三四五六七八九]{2})\s*年度?")
+_PLACEHOLDER_YEAR = lazyre.compile(r"(?<![A-Za-z])[xX×*]{2,4}\s*年")
+_OPENING_YEAR = lazyre.compile(r"^[^。]{0,30}?((?:19|20)\d{2})\s*年(?:度|以来|,|我|全|是|,|初)")
+_HEADING_DONE = lazyre.compile(r"((?:19|20)\d{2})\s*年度?[^。]{0,30}(举措|成效|工作情况|开展情况|总结|主要工作|推进情况)")
+_HEADING_PLAN = lazyre.compile(r"((?:19|20)\d{2})\s*年度?[^。]{0,30}(安排|打算|计划|思路|要点|举措)")
 _DATE = r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
-_LABELLED_DATE = regex.compile(r"(发布时间|发布日期|发文日期|成文日期|印发日期|公开日期|日期|时间)\s*:?\s*" + _DATE)
-_ANY_DATE = regex.compile(_DATE)
+_LABELLED_DATE = lazyre.compile(r"(发布时间|发布日期|发文日期|成文日期|印发日期|公开日期|日期|时间)\s*:?\s*" + _DATE)
+_ANY_DATE = lazyre.compile(_DATE)
 _CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")}
 _CN_DIGIT["零"] = 0
 _CN_DIGIT["O"] = 0
-_CN_DATE = regex.compile(r"^([〇零O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$")
-_SIGNATURE_DATE = regex.compile(r"^" + _DATE + r"日?$")
+_CN_DATE = lazyre.compile(r"^([〇零O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$")
+_SIGNATURE_DATE = lazyre.compile(r"^" + _DATE + r"日?$")
 
 
 def _cn_number(text: str) -> int:
@@ -110,10 +112,10 @@ def detect_published(noise: list[str], paragraphs: list[Paragraph]) -> tuple[str
 
 # ---------------------------------------------------------------------------- title and unit
 _UNIT_END = r"(?:人民政府|政府|办事处|委员会|管委会|管理委员会|局|厅|办公室|镇|乡|街道|县|区|市|旗|州|盟)"
-_UNIT_LINE = regex.compile(r"^[\p{Han}()（）]{2,30}" + _UNIT_END + r"$")
-_TITLE_WORDS = regex.compile(r"法治|依法行政|报告|情况|总结")
-_TITLE_PREFIX = regex.compile(r"^([\p{Han}()（）]{2,30}?" + _UNIT_END + r")(?=(?:19|20)\d{2}|关于)")
-_SOURCE = regex.compile(r"来源\s*[:：]\s*([\p{Han}()（）]{2,30}?" + _UNIT_END + r")(?=\s|时间|发布|日期|作者|$)")
+_UNIT_LINE = lazyre.compile(r"^[\p{Han}()（）]{2,30}" + _UNIT_END + r"$")
+_TITLE_WORDS = lazyre.compile(r"法治|依法行政|报告|情况|总结")
+_TITLE_PREFIX = lazyre.compile(r"^([\p{Han}()（）]{2,30}?" + _UNIT_END + r")(?=(?:19|20)\d{2}|关于)")
+_SOURCE = lazyre.compile(r"来源\s*[:：]\s*([\p{Han}()（）]{2,30}?" + _UNIT_END + r")(?=\s|时间|发布|日期|作者|$)")
 _NOT_TITLE_END = ("：", ":", "。")
 
 

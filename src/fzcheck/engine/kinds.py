@@ -11,6 +11,8 @@ from typing import Any, Callable
 
 import regex
 
+from fzcheck import lazyre
+
 from fzcheck.i18n import LANGS, pick, t
 from fzcheck.engine.match import MatchContext, closest, evidence, find_hits, found_in, item_status, to_evidence
 from fzcheck.model import (ACHIEVEMENTS, FAIL, HIT_DONE, HIT_FOUND, HIT_PROBLEM, ITEM_MISSING, ITEM_PASS, NEXT_YEAR,
@@ -222,7 +224,7 @@ def deadline(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleRes
                                             deadline=limit.isoformat()), finding="late", ev=ev)
 
 
-_YEAR_IN = regex.compile(r"(?<![\d\-—–~至到])((?:19|20)\d{2})\s*年")
+_YEAR_IN = lazyre.compile(r"(?<![\d\-—–~至到])((?:19|20)\d{2})\s*年")
 
 
 @kind("year-consistency", params={"anachronisms": list})

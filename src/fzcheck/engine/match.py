@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import regex
 
+from fzcheck import lazyre
+
 from fzcheck.model import (ACHIEVEMENTS, FIRST_RESPONSIBLE, HIT_DONE, HIT_EXCLUDED, HIT_NEGATED, HIT_PLAN,
                            HIT_PROBLEM, ITEM_MISSING, ITEM_NEGATED, ITEM_PASS, ITEM_PLAN_ONLY, ITEM_PROBLEM_ONLY,
                            NEXT_YEAR, OTHER, SHORTCOMINGS, Document, Evidence, Sentence)
@@ -28,12 +30,12 @@ from fzcheck.perf.prefilter import TextIndex, required_literals
 from fzcheck.rules.model import Matcher, RuleSet
 from fzcheck.rules.patterns import Group, SafePattern, compile_pattern, prep_pattern
 
-_TITLE = regex.compile(r"《[^《》]{0,80}》")
+_TITLE = lazyre.compile(r"《[^《》]{0,80}》")
 _STATUS_ORDER = {HIT_DONE: 0, HIT_PROBLEM: 1, HIT_PLAN: 2, HIT_NEGATED: 3, HIT_EXCLUDED: 4}
 # Reasons of mentions the engine itself sets aside (the rule set's not_deeds add their own).
 LOOKALIKE = "lookalike"
 TITLE = "title"
-_FIGURE = regex.compile(r"\d")
+_FIGURE = lazyre.compile(r"\d")
 
 
 @dataclass

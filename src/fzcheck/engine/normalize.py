@@ -22,10 +22,12 @@ set aside: rules do not see them, metadata extraction still does.
 from __future__ import annotations
 
 import functools
-from importlib import resources
+import os
 from typing import Callable
 
 import regex
+
+from fzcheck import lazyre
 
 from fzcheck.model import Paragraph, RawDocument
 from fzcheck.perf.cache import compile_regex, yaml_data
@@ -71,31 +73,42 @@ def _compat_table() -> dict[int, str]:
     return table
 
 
-_COMPAT = _compat_table()
-_COMPAT_CHARS = regex.compile("[%s]" % "".join(regex.escape(chr(c)) for c in sorted(_COMPAT)))
+@functools.lru_cache(maxsize=1)
+def _compat() -> tuple[dict[int, str], regex.Pattern]:
+    """The folding table and a pattern of its characters, made on first use (not at import)."""
+    table = _compat_table()
+    return table, compile_regex("[%s]" % "".join(regex.escape(chr(c)) for c in sorted(table)))
 
 
 def fold_compat(s: str) -> str:
     """Kangxi radicals, radical supplement forms and other compatibility forms → the
     characters they stand for, one for one (``len`` unchanged)."""
-    return s.translate(_COMPAT) if _COMPAT_CHARS.search(s) else s
+    table, chars = _compat()
+    return s.translate(table) if chars.search(s) else s
 
 
-_ZERO_WIDTH = regex.compile("[\u200b\u200c\u200d\ufeff\u00ad]+")
+_ZERO_WIDTH = lazyre.compile("[\u200b\u200c\u200d\ufeff\u00ad]+")
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
-_PINYIN = regex.compile(r"\(([a-zü%s]{1,7})\)" % _TONED)
-_TONE_MARK = regex.compile(r"[%s]" % _TONED)
-_SPACE_BETWEEN_HAN = regex.compile(r"(?<=[\p{Han}\p{Ps}\p{Pe}\p{Pi}\p{Pf}，。、；：！？])[ \t]+"
-                                   r"(?=[\p{Han}\p{Ps}\p{Pe}\p{Pi}\p{Pf}，。、；：！？])")
-_SPACE_RUN = regex.compile(r"[ \t\r\f\v]{2,}")
+_PINYIN = lazyre.compile(r"\(([a-zü%s]{1,7})\)" % _TONED)
+_TONE_MARK = lazyre.compile(r"[%s]" % _TONED)
+_SPACE_BETWEEN_HAN = lazyre.compile(r"(?<=[\p{Han}\p{Ps}\p{Pe}\p{Pi}\p{Pf}，。、；：！？])[ \t]+"
+                                    r"(?=[\p{Han}\p{Ps}\p{Pe}\p{Pi}\p{Pf}，。、；：！？])")
+_SPACE_RUN = lazyre.compile(r"[ \t\r\f\v]{2,}")
 _CN_NUM = CN_NUMERALS
 
 
 @functools.lru_cache(maxsize=1)
+def _noise_data() -> dict:
+    """data/noise.yaml, read once per process (yaml.safe_load, cached between runs)."""
+    with open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "noise.yaml"),
+              encoding="utf-8") as fh:
+        return yaml_data(fh.read())
+
+
+@functools.lru_cache(maxsize=1)
 def _patterns() -> tuple[list[regex.Pattern], list[regex.Pattern]]:
-    text = resources.files("fzcheck").joinpath("data/noise.yaml").read_text(encoding="utf-8")
-    data = yaml_data(text)  # yaml.safe_load, cached between runs
+    data = _noise_data()
     noise = [compile_regex(p) for p in data["noise_lines"]]  # regex.compile, cached between runs
     markers = [compile_regex(p) for p in data["markers"]]
     return noise, markers
@@ -105,8 +118,7 @@ def _patterns() -> tuple[list[regex.Pattern], list[regex.Pattern]]:
 def _label_line() -> regex.Pattern | None:
     """A line that is only the label of page metadata (索引号, 主题分类 …) whose value stands
     on the next line: both are page furniture (noise.yaml label_lines)."""
-    text = resources.files("fzcheck").joinpath("data/noise.yaml").read_text(encoding="utf-8")
-    labels = yaml_data(text).get("label_lines") or []
+    labels = _noise_data().get("label_lines") or []
     return compile_regex("|".join(f"(?:{p})" for p in labels)) if labels else None
 
 
@@ -114,8 +126,7 @@ def _label_line() -> regex.Pattern | None:
 def _page_edges() -> tuple[regex.Pattern | None, regex.Pattern | None]:
     """Where a web page's header ends and where its tail (related links, footer) begins
     (noise.yaml page_head_end, page_tail_start)."""
-    text = resources.files("fzcheck").joinpath("data/noise.yaml").read_text(encoding="utf-8")
-    data = yaml_data(text)
+    data = _noise_data()
     out = []
     for key in ("page_head_end", "page_tail_start"):
         pats = data.get(key) or []
@@ -269,7 +280,7 @@ def is_noise(text: str) -> bool:
     return bool(combined is not None and combined.search(text)) or any(p.search(text) for p in rest)
 
 
-_UNSAFE_TO_JOIN = regex.compile(r"\\[0-9g]|\(\?P?[=>&]|\(\?[a-zA-Z]*[^a-zA-Z:]|\(\?\(|\(\?R|\(\?\d")
+_UNSAFE_TO_JOIN = lazyre.compile(r"\\[0-9g]|\(\?P?[=>&]|\(\?[a-zA-Z]*[^a-zA-Z:]|\(\?\(|\(\?R|\(\?\d")
 
 
 @functools.lru_cache(maxsize=1)

@@ -12,15 +12,17 @@ from typing import Protocol
 
 import regex
 
+from fzcheck import lazyre
+
 from fzcheck.model import (ACHIEVEMENTS, FIRST_RESPONSIBLE, NEXT_YEAR, OTHER, PREAMBLE, SHORTCOMINGS,
                            Paragraph, Section, Sentence)
 from fzcheck.zhtext import find_heading
 
-_HEAD_END = regex.compile(r"[。!?;]")
-_SPLIT = regex.compile(r"(?<=[。!?;][\"”’)\]]*)(?![。!?;\"”’)\]])|(?<=,)(?=[二三四五六七八九十]是)")
+_HEAD_END = lazyre.compile(r"[。!?;]")
+_SPLIT = lazyre.compile(r"(?<=[。!?;][\"”’)\]]*)(?![。!?;\"”’)\]])|(?<=,)(?=[二三四五六七八九十]是)")
 # The same places, found as the ends of these matches: much quicker than _SPLIT.split, whose
 # variable-length look-behind is tried at every position (tests/test_prefilter.py compares them).
-_SPLIT_AT = regex.compile(r"[。!?;][\"”’)\]]*(?![。!?;\"”’)\]])|,(?=[二三四五六七八九十]是)")
+_SPLIT_AT = lazyre.compile(r"[。!?;][\"”’)\]]*(?![。!?;\"”’)\]])|,(?=[二三四五六七八九十]是)")
 HEADING_MAX = 100
 
 

@@ -34,6 +34,8 @@ import os
 import sys
 from typing import Any, Callable
 
+from fzcheck import lazyre
+
 try:  # the built-in module: much quicker to import than hashlib (OpenSSL)
     from _sha256 import sha256 as _sha256
 except ImportError:  # pragma: no cover - other Pythons
@@ -339,21 +341,22 @@ def _reduce(pattern) -> tuple[Callable[..., Any], tuple]:
     return copyreg.dispatch_table[type(pattern)](pattern)
 
 
-def compile_regex(source: str):
-    """``regex.compile(source)``, rebuilt from the cache when this pattern was compiled in an
+def compile_regex(source: str, flags: int = 0):
+    """``regex.compile(source, flags)``, rebuilt from the cache when this pattern was compiled in an
     earlier run (with the same version of ``regex``). A pattern is stored as the ``regex``
     package pickles it (``copyreg``: its constructor and its compiled code), rebuilt with
     that constructor, and checked to be the pattern asked for."""
     import regex
 
     if not enabled():
-        return regex.compile(source)
+        return regex.compile(source, flags)
     if not _CONSTRUCT:
         try:
             _CONSTRUCT.append(_reduce(regex.compile(""))[0])
         except Exception:  # pragma: no cover - a regex without its pickling support
-            return regex.compile(source)
-    args = _COMPILED.get(source)
+            return regex.compile(source, flags)
+    name = f"{flags}\0{source}" if flags else source  # the flags given are part of the key
+    args = _COMPILED.get(name)
     if args is not None:
         try:
             pattern = _CONSTRUCT[0](*args)
@@ -361,15 +364,18 @@ def compile_regex(source: str):
                 return pattern
         except Exception:
             pass
-    pattern = regex.compile(source)
+    pattern = regex.compile(source, flags)
     try:
         construct, args = _reduce(pattern)
         marshal.dumps(args)
     except Exception:  # pragma: no cover - a regex without its pickling support
         return pattern
     if construct is _CONSTRUCT[0]:
-        _COMPILED.add(source, args)
+        _COMPILED.add(name, args)
     return pattern
+
+
+lazyre.COMPILE[:] = [compile_regex]  # patterns compiled on first use come from this cache too
 
 
 def _literals_key() -> str:

@@ -8,10 +8,13 @@ turns an overrun into one clear :class:`InputError`.
 from __future__ import annotations
 
 import time
-import zipfile
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from fzcheck.errors import InputError
+
+if TYPE_CHECKING:  # zipfile is imported by the readers of .docx, not by every run
+    import zipfile
 
 MAX_TEXT_CHARS = 5_000_000  # extracted text; a long report has ~50,000
 MAX_PARAGRAPHS = 100_000

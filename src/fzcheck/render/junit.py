@@ -10,13 +10,15 @@ import xml.etree.ElementTree as ET
 
 import regex
 
+from fzcheck import lazyre
+
 from fzcheck.i18n import t
 from fzcheck.model import FAIL, NOT_APPLICABLE, PARTIAL, WAIVED, DocumentResult
 from fzcheck.render import Report
 from fzcheck.render.common import (basis_text, gate_reason, location_text, relative_uri, rule_status_text, sorted_rules,
                                    title_of)
 
-_BAD_XML = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_BAD_XML = lazyre.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def clean(text: object) -> str:

@@ -12,25 +12,27 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fzcheck.errors import RuleSetError
 from fzcheck.perf.cache import load_ruleset_data
 from fzcheck.rules.model import RuleSet, build
-from fzcheck.rules.source import Problem, ReadRecorder, parse_yaml
-from fzcheck.rules.tailor import merge
-from fzcheck.rules.validate import schema_problems, semantic_problems
+
+if TYPE_CHECKING:
+    from fzcheck.rules.source import Problem, ReadRecorder
+
+# The YAML parser, the JSON Schema and the validator are imported only when a rule set is
+# read afresh (not from the cache): a run that finds it cached never loads them.
 
 DEFAULT_RULESET = "annual-report"
 
 
 def rules_dir() -> Path:
     """The folder of shipped rule sets: inside the wheel (fzcheck/data/rulesets), or rules/ of a checkout."""
-    packaged = resources.files("fzcheck").joinpath("data", "rulesets")
+    packaged = Path(__file__).resolve().parents[1] / "data" / "rulesets"
     if packaged.is_dir():
-        return Path(str(packaged))
+        return packaged
     return Path(__file__).resolve().parents[3] / "rules"
 
 
@@ -71,6 +73,10 @@ class Loaded:
 
 
 def _load(path: str, chain: tuple[str, ...] = (), record: ReadRecorder | None = None) -> Loaded:
+    from fzcheck.rules.source import Problem, parse_yaml
+    from fzcheck.rules.tailor import merge
+    from fzcheck.rules.validate import schema_problems, semantic_problems
+
     try:
         src = parse_yaml(path, record=record)
     except RuleSetError as exc:
@@ -126,6 +132,8 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 
 def collect_problems(name_or_path: str | None) -> list[Problem]:
     """Every problem of a rule set file (and of the files it extends), in file order."""
+    from fzcheck.rules.source import Problem
+
     try:
         path = resolve(name_or_path)
     except RuleSetError as exc:

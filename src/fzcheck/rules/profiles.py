@@ -14,13 +14,15 @@ from typing import Any
 
 import regex
 
+from fzcheck import lazyre
+
 from fzcheck.i18n import LANGS, pick, t
 from fzcheck.model import Document
 from fzcheck.rules.model import RuleSet
 from fzcheck.rules.patterns import compile_pattern
 
 AUTO = "auto"
-_QUOTED = regex.compile(r"《[^《》]{0,80}》")
+_QUOTED = lazyre.compile(r"《[^《》]{0,80}》")
 
 
 def _words(key: str, **kwargs: object) -> dict[str, str]:

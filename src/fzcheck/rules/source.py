@@ -6,9 +6,9 @@ PyYAML is imported inside the functions that parse: a rule set read from the cac
 from __future__ import annotations
 
 import functools
+import os
 import json
 from dataclasses import dataclass
-from importlib import resources
 from typing import TYPE_CHECKING, Any, Callable
 
 from fzcheck.errors import RuleSetError
@@ -28,7 +28,8 @@ ReadRecorder = Callable[[str, str], None]
 
 @functools.lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
-    text = resources.files("fzcheck.rules").joinpath("ruleset.schema.json").read_text(encoding="utf-8")
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "ruleset.schema.json"), encoding="utf-8") as fh:
+        text = fh.read()
     return json.loads(text)
 
 
