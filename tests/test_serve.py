@@ -264,3 +264,56 @@ def test_word_copy_download_when_annotate_is_there(tmp_path):
         assert "annotated.docx" in c.get(f"/b/{b}/r/1").text
         r = c.get(f"/b/{b}/r/1/annotated.docx")
         assert r.status_code == 200 and r.content[:2] == b"PK"
+
+
+def crash_on_killer(path, name, *args):
+    """The workers' function of the next tests: a file named killer* ends its worker at once,
+    as a crash in a parser or the OOM killer would; any other file is checked as usual."""
+    import os
+
+    from fzcheck.app.serve.work import check_file
+
+    if name.startswith("killer"):
+        os._exit(70)
+    return check_file(path, name, *args)
+
+
+def test_a_file_that_kills_its_worker_gets_its_own_row_and_the_pool_lives_on(tmp_path):
+    with client(tmp_path, jobs=2, check=crash_on_killer) as c:
+        files = [(f"r{i:02d}.txt", SAMPLE) for i in range(6)]
+        files.insert(3, ("killer.txt", SAMPLE))
+        b = upload(c, *files)["id"]
+        rows = rows_by_name(wait(c, b, timeout=120))
+        assert rows["killer.txt"]["state"] == "error"
+        assert "意外终止" in rows["killer.txt"]["error"]  # run.worker_died, in the batch's language
+        assert all(rows[f"r{i:02d}.txt"]["state"] == "done" for i in range(6)), rows  # the others: checked
+        # every later upload is checked by the new pool
+        later = upload(c, ("later.txt", SAMPLE), batch=b)
+        rows = rows_by_name(wait(c, b, timeout=60))
+        assert rows["later.txt"]["state"] == "done" and rows["later.txt"]["score"] > 60
+        again = upload(c, ("killer2.txt", SAMPLE), ("after.txt", SAMPLE))["id"]  # and it survives a second death
+        rows = rows_by_name(wait(c, again, timeout=60))
+        assert rows["killer2.txt"]["state"] == "error" and rows["after.txt"]["state"] == "done"
+        assert later["added"] == [8]
+        assert c.app.state.checker().generation == 2
+
+
+def test_a_worker_killed_from_outside_mid_batch(tmp_path):
+    import os
+    import signal
+
+    with client(tmp_path, jobs=2) as c:
+        b = upload(c, *[(f"r{i:02d}.txt", SAMPLE) for i in range(30)])["id"]
+        pool = c.app.state.checker().pool
+        deadline = time.monotonic() + 30
+        while not (getattr(pool, "_processes", None) or {}) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        victim = next(iter(pool._processes))
+        os.kill(victim, signal.SIGKILL)
+        p = wait(c, b, timeout=120)
+        errors = [r for r in p["rows"] if r["state"] == "error"]
+        assert len(errors) <= 1, errors  # the file it was checking (none if it was between files)
+        assert c.app.state.checker().generation == 1  # noticed: a new pool
+        assert sum(r["state"] == "done" for r in p["rows"]) >= 29
+        b2 = upload(c, ("after.txt", SAMPLE))["id"]  # the pool was made again
+        assert wait(c, b2, timeout=60)["rows"][0]["state"] == "done"

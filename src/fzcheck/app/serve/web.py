@@ -16,6 +16,8 @@ import multiprocessing as mp
 import os
 import secrets
 import sys
+import threading
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
@@ -63,30 +65,68 @@ def _host_name(value: str) -> str:
 # -- the server's state ---------------------------------------------------------------------------
 
 class Checker:
-    """The worker pool: the same engine as the CLI, on processes of their own."""
+    """The worker pool: the same engine as the CLI, on processes of their own.
 
-    def __init__(self, store: Store, rules: str | None, profile: str | None, jobs: int, max_bytes: int):
+    A worker that dies (a crash in a parser, the OOM killer) breaks a ProcessPoolExecutor for
+    good: every file in flight fails and so would every later one. So the broken pool is ended
+    and a fresh one made at once (as :mod:`fzcheck.app.batch` does for the CLI: its workers
+    killed, then a new pool), and the files that were in flight are checked again one at a time
+    in a worker of their own: the file that kills that worker again gets its own error row, the
+    others their results. (batch.py's pool serves one synchronous run over a known list of files
+    with its own worker function; here files arrive at any time and finish through callbacks, so
+    only the recipe and the row's message are shared.)
+    """
+
+    def __init__(self, store: Store, rules: str | None, profile: str | None, jobs: int, max_bytes: int,
+                 check=check_file):
         self.store, self.rules, self.profile, self.max_bytes = store, rules, profile, max_bytes
         self.jobs = max(1, jobs)
-        method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-        self.pool = cf.ProcessPoolExecutor(self.jobs, mp_context=mp.get_context(method), initializer=init_worker,
-                                           initargs=(rules, 5))
+        self.check = check  # a picklable function with check_file's signature (tests put a crash in it)
+        self.lock = threading.Lock()
+        self.closed = False
+        self.generation = 0
+        self.pool = self._new_pool(self.jobs)
+        self.isolation: cf.ThreadPoolExecutor | None = None  # one thread re-checking suspects one by one
         self.ruleset = ruleset_for(rules)
 
-    def submit(self, batch: str, n: int, stored: str, name: str, lang: str) -> None:
-        try:
-            fut = self.pool.submit(check_file, stored, name, self.rules, lang, self.max_bytes, self.profile)
-        except RuntimeError:  # shutting down: the row stays queued and is checked at the next start
-            return
-        fut.add_done_callback(lambda f: self._done(batch, n, lang, f))
+    def _new_pool(self, jobs: int) -> cf.ProcessPoolExecutor:
+        method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+        return cf.ProcessPoolExecutor(jobs, mp_context=mp.get_context(method), initializer=init_worker,
+                                      initargs=(self.rules, 5))
 
-    def _done(self, batch: str, n: int, lang: str, fut: cf.Future) -> None:
+    def submit(self, batch: str, n: int, stored: str, name: str, lang: str) -> None:
+        job = (batch, n, stored, name, lang)
+        with self.lock:
+            if self.closed:
+                return  # the row stays queued and is checked at the next start
+            generation = self.generation
+            try:
+                fut = self.pool.submit(self.check, stored, name, self.rules, lang, self.max_bytes, self.profile)
+            except BrokenProcessPool:  # broken a moment ago, before its callbacks ran
+                fut = None
+            except RuntimeError:  # shutting down
+                return
+        if fut is None:
+            self._broken(generation)
+            self._isolate(job)
+            return
+        fut.add_done_callback(lambda f: self._done(job, generation, f))
+
+    def _done(self, job: tuple, generation: int, fut: cf.Future) -> None:
+        batch, n, _stored, _name, lang = job
         try:
             out = fut.result()
         except cf.CancelledError:
             return  # stays queued
-        except Exception as exc:  # noqa: BLE001 - the worker died (a crash in a parser): the row says so
+        except BrokenProcessPool:  # a worker died: this file or one beside it killed it
+            self._broken(generation)
+            self._isolate(job)
+            return
+        except Exception as exc:  # noqa: BLE001 - the answer could not come back: the row says so
             out = {"error": f"internal error: the checker stopped on this file ({exc.__class__.__name__})"}
+        self._store(batch, n, out)
+
+    def _store(self, batch: str, n: int, out: dict[str, Any]) -> None:
         try:
             if self.store.batch(batch) is None:
                 return  # deleted meanwhile
@@ -99,6 +139,50 @@ class Checker:
         except Exception as exc:  # noqa: BLE001 - pragma: no cover - the store is gone (server stopping)
             print(f"fzcheck serve: cannot store a result: {exc}", file=sys.stderr)
 
+    def _broken(self, generation: int) -> None:
+        """The pool of ``generation`` is broken: end it and make a new one (once per generation)."""
+        with self.lock:
+            if self.closed or generation != self.generation:
+                return
+            old, self.pool = self.pool, self._new_pool(self.jobs)
+            self.generation += 1
+        _end(old)
+        print("fzcheck serve: a checking process died; started a new pool, re-checking its files one by one",
+              file=sys.stderr)
+
+    def _isolate(self, job: tuple) -> None:
+        with self.lock:
+            if self.closed:
+                return
+            if self.isolation is None:
+                self.isolation = cf.ThreadPoolExecutor(1, thread_name_prefix="fzcheck-isolate")
+                self._solo: cf.ProcessPoolExecutor | None = None
+            try:
+                self.isolation.submit(self._check_alone, job)
+            except RuntimeError:  # shutting down
+                pass
+
+    def _check_alone(self, job: tuple) -> None:
+        """One suspect file in a worker of its own (on the isolation thread)."""
+        batch, n, stored, name, lang = job
+        if self.closed or self.store.batch(batch) is None:
+            return
+        if self._solo is None:
+            self._solo = self._new_pool(1)
+        try:
+            out = self._solo.submit(self.check, stored, name, self.rules, lang, self.max_bytes, self.profile).result()
+        except BrokenProcessPool:
+            _end(self._solo)
+            self._solo = None
+            from fzcheck.i18n import t
+
+            out = {"error": t("run.worker_died", lang)}
+        except Exception as exc:  # noqa: BLE001 - shutting down, or the answer could not come back
+            if self.closed:
+                return
+            out = {"error": f"internal error: the checker stopped on this file ({exc.__class__.__name__})"}
+        self._store(batch, n, out)
+
     def resume(self) -> int:
         """Check what was still queued when the server last stopped."""
         pending = self.store.pending()
@@ -109,8 +193,33 @@ class Checker:
                 self.store.finish(batch, n, None, "the uploaded file is gone; upload it again")
         return len(pending)
 
+    def run(self, fn, *args) -> cf.Future:
+        """Another job for the workers (the Word copy), on the current pool."""
+        with self.lock:
+            return self.pool.submit(fn, *args)
+
     def close(self) -> None:
+        with self.lock:
+            self.closed = True
         self.pool.shutdown(wait=False, cancel_futures=True)
+        if self.isolation is not None:
+            self.isolation.shutdown(wait=False, cancel_futures=True)
+            solo = getattr(self, "_solo", None)
+            if solo is not None:
+                _end(solo)
+
+
+def _end(pool: cf.ProcessPoolExecutor) -> None:
+    """End a pool now: kill its workers (a broken pool's others may still be busy), never wait."""
+    for p in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            p.kill()
+        except (OSError, AttributeError, ValueError):
+            pass
+    try:
+        pool.shutdown(wait=False, cancel_futures=True)
+    except Exception:  # noqa: BLE001 - ending anyway
+        pass
 
 
 def summary(result: dict[str, Any]) -> dict[str, Any]:
@@ -191,8 +300,9 @@ class Guard:
 
 def create_app(data_dir: str | os.PathLike[str], token: str | None = None, host: str = "127.0.0.1",
                rules: str | None = None, profile: str | None = None, jobs: int | None = None,
-               max_bytes: int = DEFAULT_MAX_BYTES) -> Starlette:
-    """The application; ``token`` is required on every request when given."""
+               max_bytes: int = DEFAULT_MAX_BYTES, check=None) -> Starlette:
+    """The application; ``token`` is required on every request when given. ``check`` replaces the
+    workers' function (a picklable one with :func:`check_file`'s signature; tests crash a worker with it)."""
     store = Store(data_dir)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True)
     state: dict[str, Any] = {}
@@ -201,7 +311,8 @@ def create_app(data_dir: str | os.PathLike[str], token: str | None = None, host:
         if "checker" not in state:
             from fzcheck.app.batch import cpu_count
 
-            state["checker"] = Checker(store, rules, profile, jobs or min(4, cpu_count()), max_bytes)
+            state["checker"] = Checker(store, rules, profile, jobs or min(4, cpu_count()), max_bytes,
+                                       check or check_file)
         return state["checker"]
 
     def lang_of(request: Request) -> str:
@@ -439,7 +550,7 @@ def create_app(data_dir: str | os.PathLike[str], token: str | None = None, host:
             raise HTTPException(404, "no Word copy for this report")
         reviews = store.reviews(b["id"], d.n).get(d.n, {})
         ck = checker()
-        fut = ck.pool.submit(annotated_docx, d.stored, ck.rules, b["lang"], ck.max_bytes, ck.profile,
+        fut = ck.run(annotated_docx, d.stored, ck.rules, b["lang"], ck.max_bytes, ck.profile,
                              rv.as_waivers(reviews))
         data = await asyncio.wrap_future(fut)
         if isinstance(data, str):
