@@ -317,3 +317,45 @@ def test_a_worker_killed_from_outside_mid_batch(tmp_path):
         assert sum(r["state"] == "done" for r in p["rows"]) >= 29
         b2 = upload(c, ("after.txt", SAMPLE))["id"]  # the pool was made again
         assert wait(c, b2, timeout=60)["rows"][0]["state"] == "done"
+
+
+def test_overrule_an_item_recomputes_the_rule_and_is_exported(tmp_path):
+    data = tmp_path / "data"
+    with client(data) as c:
+        b = upload(c, ("qinghe-town-2023.txt", SAMPLE))["id"]
+        before = wait(c, b)["rows"][0]
+        url = f"/b/{b}/r/1/review"
+        r = c.post(url, json={"rule": "enforcement-systems", "item": "nope", "decision": "overrule", "reason": "x"})
+        assert r.status_code == 400  # an item the rule does not have
+        r = c.post(url, json={"rule": "enforcement-systems", "item": "legal-review", "decision": "overrule",
+                              "reason": "本镇无重大执法决定"}, headers={"accept": "application/json"})
+        assert r.status_code == 200 and r.json()["item"] == "legal-review"
+        assert r.json()["credit"] == 1.0 and r.json()["score"] > before["score"]
+        c.post(url, data={"rule": "major-decisions", "item": "risk-assessment", "decision": "agree", "reason": ""})
+    with client(data) as c:  # kept across a restart
+        page = c.get(f"/b/{b}/r/1").text
+        assert 'id="item-enforcement-systems-legal-review" class="no is-reviewed"' in page
+        assert "本镇无重大执法决定" in page and "score-reviewed" in page and 'class="reviewed-credit"' in page
+        row = c.get(f"/api/b/{b}").json()["rows"][0]
+        assert row["reviewed"]["overrules"] == 1 and row["reviewed"]["score"] > before["score"]
+        text = c.get(f"/b/{b}/waivers.yaml").text
+        assert yaml.safe_load(text) == [{"rule": "enforcement-systems", "item": "legal-review",
+                                         "reason": "本镇无重大执法决定", "files": ["qinghe-town-2023.txt"]}]
+        doc = c.get(f"/b/{b}/reviewed.json").json()["documents"][0]
+        es = next(r for r in doc["results"] if r["id"] == "enforcement-systems")
+        assert es["status"] == "pass" and next(i for i in es["items"] if i["id"] == "legal-review")["status"] == "waived"
+        assert doc["review"]["original"]["items"]["enforcement-systems"]["legal-review"] == "problem_only"
+        assert {(d["rule"], d.get("item"), d["decision"]) for d in doc["review"]["decisions"]} == {
+            ("enforcement-systems", "legal-review", "overrule"), ("major-decisions", "risk-assessment", "agree")}
+        assert "本镇无重大执法决定" in c.get(f"/b/{b}/r/1/gap.html").text  # the printed page
+    # the CLI reads the exported file and gives the same score
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(text, encoding="utf-8")
+    report = tmp_path / "qinghe-town-2023.txt"
+    report.write_bytes(SAMPLE)
+    from fzcheck.engine.check import Options, check_path
+    from fzcheck.engine.waivers import load_waivers
+    from fzcheck.rules.load import load_ruleset
+
+    result = check_path(str(report), load_ruleset(), Options(waivers=load_waivers(str(waivers))))
+    assert result.score == row["reviewed"]["score"]

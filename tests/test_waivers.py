@@ -135,3 +135,60 @@ def test_waiver_expiring_today_still_applies(tmp_path):
     today = dt.date(2025, 3, 1)
     assert active({"expires": today}, today)
     assert not active({"expires": dt.date(2025, 2, 28)}, today)
+
+
+SAMPLE_TXT = "samples/qinghe-town-2023.txt"
+
+
+def test_an_item_waiver_sets_aside_one_item_and_the_rule_is_credited_again(tmp_path, ruleset):
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / SAMPLE_TXT).read_text(encoding="utf-8")
+    doc = from_text(text, ruleset)
+    plain = check_document(doc, ruleset)
+    es = next(r for r in plain.results if r.id == "enforcement-systems")
+    legal = next(i for i in es.items if i.id == "legal-review")
+    assert es.status == "partial" and legal.status == "problem_only" and round(es.credit, 3) == 0.667
+    p = write_waivers(tmp_path, "- rule: enforcement-systems\n  item: legal-review\n  reason: 本镇无执法决定\n")
+    waivers = load_waivers(str(p))
+    assert waivers[0]["item"] == "legal-review"
+    done = check_document(doc, ruleset, Options(waivers=waivers))
+    es = next(r for r in done.results if r.id == "enforcement-systems")
+    legal = next(i for i in es.items if i.id == "legal-review")
+    assert legal.status == "waived" and legal.waiver["reason"] == "本镇无执法决定"
+    assert es.status == "pass" and es.credit == 1.0  # the other two items, both done
+    assert "本镇无执法决定" in es.message and "legal-review" not in es.message
+    assert done.score > plain.score
+    # by its title too; a waived item of a rule that passes leaves the rule passing
+    md_title = next(i for r in plain.results if r.id == "major-decisions" for i in r.items
+                    if i.id == "risk-assessment").title["zh"]
+    p = write_waivers(tmp_path, f"- rule: major-decisions\n  item: {md_title}\n  reason: 未涉及\n")
+    md = next(r for r in check_document(doc, ruleset, Options(waivers=load_waivers(str(p)))).results
+              if r.id == "major-decisions")
+    assert md.status == "pass" and next(i for i in md.items if i.id == "risk-assessment").status == "waived"
+    # every item waived: the rule is waived
+    p = write_waivers(tmp_path, "".join(f"- {{rule: enforcement-systems, item: {i}, reason: 无}}\n"
+                                        for i in ("publicity", "full-record", "legal-review")))
+    es = next(r for r in check_document(doc, ruleset, Options(waivers=load_waivers(str(p)))).results
+              if r.id == "enforcement-systems")
+    assert es.status == "waived"
+
+
+def test_item_waivers_through_the_cli(tmp_path):
+    from pathlib import Path
+
+    report = tmp_path / "qinghe-town-2023.txt"
+    report.write_bytes((Path(__file__).resolve().parents[1] / SAMPLE_TXT).read_bytes())
+    p = write_waivers(tmp_path, "- rule: enforcement-systems\n  item: legal-review\n  reason: 本镇无执法决定\n"
+                                "- rule: enforcement-systems\n  item: no-such-item\n  reason: x\n")
+    res = run("check", "--format", "json", "--waivers", p, report)
+    doc = json.loads(res.stdout)["documents"][0]
+    es = next(r for r in doc["results"] if r["id"] == "enforcement-systems")
+    item = next(i for i in es["items"] if i["id"] == "legal-review")
+    assert item["status"] == "waived" and item["waiver"]["reason"] == "本镇无执法决定" and es["status"] == "pass"
+    assert "no-such-item" in res.stderr  # an item the rule does not have: warned like an unknown rule
+    res = run("check", "--format", "html", "--waivers", p, report)
+    assert "本镇无执法决定" in res.stdout  # the printed page shows it
+    bad = write_waivers(tmp_path, "- rule: enforcement-systems\n  item: [a]\n  reason: x\n")
+    res = run("check", "--waivers", bad, report)
+    assert res.exit_code == 2 and "item" in res.output

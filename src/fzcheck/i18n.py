@@ -23,6 +23,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "item.problem_only": {"zh": "仅在问题中", "en": "named as a problem only"},
     "item.negated": {"zh": "表述为缺失", "en": "stated as lacking"},
     "item.missing": {"zh": "未提及", "en": "not mentioned"},
+    "item.waived": {"zh": "已豁免", "en": "waived"},
     # evidence status
     "hit.done": {"zh": "已落实", "en": "done"},
     "hit.plan": {"zh": "计划", "en": "plan"},
@@ -78,6 +79,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "msg.anachronism": {"zh": "“{term}”{since}年才提出", "en": "'{term}' dates from {since}"},
     "msg.not_applicable_year": {"zh": "不适用于{year}年度的报告", "en": "does not apply to a report on {year}"},
     "msg.waived": {"zh": "已豁免：{reason}", "en": "waived: {reason}"},
+    "msg.item_waived": {"zh": "已豁免“{item}”：{reason}", "en": "\"{item}\" waived: {reason}"},
     # report summary
     "report.score": {"zh": "得分", "en": "score"},
     "report.grade": {"zh": "等级", "en": "grade"},
@@ -283,6 +285,7 @@ _MESSAGES.update({
     "waiver.not_list": {"zh": "豁免文件应是条目列表，每条写明 rule 和 reason", "en": "a waivers file is a list of entries with rule and reason"},
     "waiver.needs": {"zh": "第{n}条豁免：需要文字的 rule 和 reason", "en": "waiver #{n}: needs 'rule' and 'reason' as text"},
     "waiver.expires": {"zh": "第{n}条豁免：expires 不是日期（YYYY-MM-DD）：{value}", "en": "waiver #{n}: 'expires' is not a date (YYYY-MM-DD): {value}"},
+    "waiver.item": {"zh": "第{n}条豁免：item 应是该规则某一项的 id 或名称（文字）", "en": "waiver #{n}: 'item' is the id or title of one item of the rule (text)"},
     "waiver.files": {"zh": "第{n}条豁免：files 应是文件名模式或其列表（文字）", "en": "waiver #{n}: 'files' is a file-name pattern or a list of them (text)"},
 })
 

@@ -213,6 +213,8 @@ class ItemResult:
     weight: float = 1.0
     collective: bool = False
     why_not: WhyNot | None = None
+    credit: float | None = None  # what the item earned (0..1); a waiver of the item needs it
+    waiver: dict[str, Any] | None = None  # the item was set aside by a waiver (reason, expires)
 
     def to_json(self, lang: str) -> dict[str, Any]:
         out = {
@@ -225,6 +227,8 @@ class ItemResult:
         }
         if self.why_not is not None:
             out["why_not"] = self.why_not.to_json(lang)
+        if self.waiver:
+            out["waiver"] = self.waiver
         return out
 
 

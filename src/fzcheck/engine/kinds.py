@@ -135,7 +135,8 @@ def element(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResu
         earned += item.weight * credit
         items.append(ItemResult(item.id, item.title, status, evidence(doc, hits + collective, limit=2),
                                 found_in(doc, hits + collective), item.weight, by_collective,
-                                why_not(doc, ctx, hits + collective_all) if status != ITEM_PASS else None))
+                                why_not(doc, ctx, hits + collective_all) if status != ITEM_PASS else None,
+                                credit=credit))
     credit = earned / total if total else 0.0
     done = sum(1 for i in items if i.status == ITEM_PASS)
     message = t("msg.items", lang, total=len(items), done=done)

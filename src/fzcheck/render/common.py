@@ -67,6 +67,8 @@ def rule_look(r: RuleResult) -> Look:
 
 def item_look(status: str) -> Look:
     """An item of a rule is done or not: the look of a rule that passes or fails."""
+    if status == WAIVED:  # set aside by a waiver (an item overruled)
+        return STATUS[WAIVED]
     return STATUS[PASS] if status == ITEM_PASS else STATUS[FAIL]
 
 

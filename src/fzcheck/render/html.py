@@ -132,6 +132,8 @@ def _details(r: RuleResult, lang: str, gaps_only: bool = False) -> str:
             + e(t("out.label", lang, label=pick(i.title, lang) or i.id,
                   text=item_status_text(i, lang) + (t("out.collective", lang) if i.collective else "")))
             + (f'<span class="why">{e(why_text(i.why_not, lang))}</span>' if tells_more(i.why_not) else "")
+            + (f'<span class="why">{e(t("msg.waived", lang, reason=i.waiver["reason"]))}</span>'
+               if getattr(i, "waiver", None) else "")
             + "</li>" for i in r.items if not (gaps_only and i.status == ITEM_PASS))
         rows.append((t("out.items", lang), f'<ul class="items">{lis}</ul>'))
     if (r.why_not is not None and r.status != PASS and not r.items

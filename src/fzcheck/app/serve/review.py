@@ -1,8 +1,10 @@
 """A reviewer's calls on a checked report, and what they change.
 
-An overrule is a waiver of the CLI (fzcheck.engine.waivers): the rule is set aside with the
-reviewer's reason, and the score, grade and gate are computed again by the engine's own
+An overrule is a waiver of the CLI (fzcheck.engine.waivers): the rule — or one item of it
+(``item:``, e.g. 风险评估 of the major-decisions rule) — is set aside with the reviewer's
+reason, the rule's credit, the score, grade and gate are computed again by the engine's own
 functions. "agree" is recorded and changes nothing. The checker's original result is kept.
+A call is stored under its key: the rule's id, or ``rule/item`` for an item.
 """
 from __future__ import annotations
 
@@ -20,10 +22,24 @@ STATUS_ORDER = {"fail": 0, "partial": 1, "pass": 2, "waived": 3, "not_applicable
 HIT_ORDER = {"negated": 0, "problem": 1, "found": 2, "not_counted": 3, "plan": 4, "done": 5}
 
 
+def review_key(rule: str, item: str | None = None) -> str:
+    return f"{rule}/{item}" if item else rule
+
+
+def split_key(key: str) -> tuple[str, str | None]:
+    rule, _, item = key.partition("/")
+    return rule, item or None
+
+
+def _target(key: str) -> dict[str, str]:
+    rule, item = split_key(key)
+    return {"rule": rule, "item": item} if item else {"rule": rule}
+
+
 def as_waivers(reviews: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Overrules as entries of a loaded waivers file (fzcheck.engine.waivers.load_waivers)."""
-    return [{"rule": rule, "reason": r["reason"], "expires": None, "files": [], "source": "review"}
-            for rule, r in reviews.items() if r["decision"] == "overrule"]
+    return [{**_target(key), "reason": r["reason"], "expires": None, "files": [], "source": "review"}
+            for key, r in reviews.items() if r["decision"] == "overrule"]
 
 
 def reviewed(data: dict[str, Any], reviews: dict[str, dict[str, Any]], ruleset, lang: str):
@@ -52,9 +68,9 @@ def waivers_yaml(entries: list[tuple[str, dict[str, dict[str, Any]]]], batch: st
     one entry per overruled rule and report, limited to that report by ``files``."""
     out = []
     for name, reviews in entries:
-        for rule, r in reviews.items():
+        for key, r in reviews.items():
             if r["decision"] == "overrule":
-                out.append({"rule": rule, "reason": r["reason"], "files": [glob_escape(name)]})
+                out.append({**_target(key), "reason": r["reason"], "files": [glob_escape(name)]})
     head = (f"# fzcheck waivers: overrules of review batch {batch[:6]}…, "
             f"{dt.datetime.now().strftime('%Y-%m-%d %H:%M')}\n"
             "# use: fzcheck check --waivers waivers.yaml REPORTS…\n")
@@ -70,10 +86,13 @@ def review_json(original: dict[str, Any], d, reviews: dict[str, dict[str, Any]],
     out = d.to_json(lang)
     out["review"] = {
         "original": {"score": original["score"], "grade": original["grade"], "passed": original["passed"],
-                     "status": {r["id"]: r["status"] for r in original["results"]}},
-        "decisions": [{"rule": rule, "decision": r["decision"], "reason": r["reason"],
+                     "status": {r["id"]: r["status"] for r in original["results"]},
+                     "credit": {r["id"]: r["credit"] for r in original["results"]},
+                     "items": {r["id"]: {i["id"]: i["status"] for i in r["items"]}
+                               for r in original["results"] if r.get("items")}},
+        "decisions": [{**_target(key), "decision": r["decision"], "reason": r["reason"],
                        "at": dt.datetime.fromtimestamp(r["at"], dt.timezone.utc).isoformat(timespec="seconds")}
-                      for rule, r in reviews.items()],
+                      for key, r in reviews.items()],
     }
     return out
 
@@ -123,6 +142,11 @@ def segments(text: str, marks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _aligned(stored: list[dict[str, Any]], items: list[Any]) -> list[Any]:
+    by_id = {i.id: i for i in items}
+    return [by_id.get(i["id"]) for i in stored]
+
+
 def page_model(data: dict[str, Any], d, reviews: dict[str, dict[str, Any]], lang: str, t) -> dict[str, Any]:
     """Paragraphs with their pieces and margin notes; the rules for the summary."""
     result, view = data["result"], data["view"]
@@ -132,9 +156,12 @@ def page_model(data: dict[str, Any], d, reviews: dict[str, dict[str, Any]], lang
         o = original[r.id]
         rules.append({"id": r.id, "title": r.title.get(lang) or r.title.get("zh") or r.id,
                       "status": o["status"], "reviewed": r.status, "severity": r.severity,
-                      "credit": o["credit"], "weight": r.weight, "message": o["message"], "fix": o["fix"],
-                      "why": _why(o), "review": reviews.get(r.id),
-                      "items": [{"title": i.get("title") or i["id"], "status": i["status"]} for i in o["items"]]})
+                      "credit": o["credit"], "reviewed_credit": r.credit, "weight": r.weight,
+                      "message": o["message"], "fix": o["fix"], "why": _why(o), "review": reviews.get(r.id),
+                      "items": [{"id": i["id"], "title": i.get("title") or i["id"], "status": i["status"],
+                                 "reviewed": ri.status if ri is not None else i["status"],
+                                 "review": reviews.get(review_key(r.id, i["id"]))}
+                                for i, ri in zip(o["items"], _aligned(o["items"], r.items))]})
     by_id = {r["id"]: r for r in rules}
     marks_by_para: dict[int, list[dict[str, Any]]] = {}
     for m in view["marks"]:

@@ -52,9 +52,11 @@ UI: dict[str, dict[str, str]] = {
     "reason": {"zh": "理由（推翻时必填）", "en": "Reason (required to overrule)"},
     "need_reason": {"zh": "推翻一项检查结果须写明理由。", "en": "Give a reason to overrule a call."},
     "agreed": {"zh": "已同意", "en": "agreed"},
+    "review_item": {"zh": "复核此项", "en": "Review this item"},
     "overruled": {"zh": "已推翻", "en": "overruled"},
-    "review_note": {"zh": "推翻的检查项按豁免处理，不计入得分和门槛；原检查结果保留。",
-                    "en": "An overruled rule is waived: it leaves the score and the gate; the checker's call is kept."},
+    "review_note": {"zh": "推翻的检查项按豁免处理，不计入得分和门槛；推翻某一项（如“风险评估”）时，该规则按其余各项重新计分；原检查结果保留。",
+                    "en": "An overruled rule is waived: it leaves the score and the gate; an overruled item leaves its rule, "
+                          "whose credit is computed again over the other items. The checker's call is kept."},
     "note.not_counted": {"zh": "{what}，不计分", "en": "{what}: not credited"},
     "note.missing": {"zh": "未见", "en": "not found"},
     "not_found": {"zh": "没有这个批次或报告。", "en": "No such batch or report."},

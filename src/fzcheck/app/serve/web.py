@@ -447,18 +447,21 @@ def create_app(data_dir: str | os.PathLike[str], token: str | None = None, host:
         else:
             body = dict(await request.form(max_files=0, max_fields=10))
         rule = str(body.get("rule") or "")
+        item = str(body.get("item") or "") or None
         decision = str(body.get("decision") or "")
         reason = " ".join(str(body.get("reason") or "").split())[:1000]
-        known = {r["id"] for r in d.data["result"]["results"]}
-        if rule not in known or decision not in DECISIONS + ("undo",):
-            raise HTTPException(400, "unknown rule or decision")
+        known = {r["id"]: {i["id"] for i in r.get("items") or []} for r in d.data["result"]["results"]}
+        if rule not in known or (item is not None and item not in known[rule]) \
+                or decision not in DECISIONS + ("undo",):
+            raise HTTPException(400, "unknown rule, item or decision")
+        key = rv.review_key(rule, item)
         wants_json = "application/json" in request.headers.get("accept", "")
         if decision == "overrule" and not reason:
             if wants_json:
                 return JSONResponse({"error": translate("need_reason", b["lang"])}, 400)
             q = urlencode({"error": "reason"})
             return RedirectResponse(f"/b/{b['id']}/r/{d.n}?{q}#rule-{quote(rule)}", 303)
-        store.set_review(b["id"], d.n, rule, None if decision == "undo" else decision, reason)
+        store.set_review(b["id"], d.n, key, None if decision == "undo" else decision, reason)
         reviews = store.reviews(b["id"], d.n).get(d.n, {})
         rd = rv.reviewed(d.data["result"], reviews, checker().ruleset, b["lang"])
         has_overrule = any(r["decision"] == "overrule" for r in reviews.values())
@@ -466,8 +469,9 @@ def create_app(data_dir: str | os.PathLike[str], token: str | None = None, host:
                                           "overrules": sum(r["decision"] == "overrule" for r in reviews.values())}
                            if has_overrule else None)
         if wants_json:
-            return JSONResponse({"rule": rule, "decision": decision, "score": rd.score, "grade": rd.grade,
-                                 "passed": rd.passed})
+            credit = next((r.credit for r in rd.results if r.id == rule), None)
+            return JSONResponse({"rule": rule, "item": item, "decision": decision, "score": rd.score,
+                                 "grade": rd.grade, "passed": rd.passed, "credit": credit})
         return RedirectResponse(f"/b/{b['id']}/r/{d.n}#rule-{quote(rule)}", 303)
 
     # -- downloads ---------------------------------------------------------------------------------

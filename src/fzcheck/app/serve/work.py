@@ -86,6 +86,7 @@ def encode(result, lang: str) -> dict[str, Any]:
         places(r, rj)
         for it, ij in zip(r.items, rj["items"]):
             ij["weight"] = it.weight
+            ij["credit"] = it.credit  # what a waiver of the item takes out of the rule
             places(it, ij)
     return out
 
