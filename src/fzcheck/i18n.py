@@ -165,6 +165,17 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "gate.required": {"zh": "必备项缺失：{names}", "en": "required rules failed: {names}"},
     "gate.score": {"zh": "得分{score}低于门槛{threshold}", "en": "score {score} below the threshold {threshold}"},
     "out.why_fail": {"zh": "未通过原因", "en": "why it fails"},
+    # a document that is not an annual report on rule-of-law government (engine/doctype.py)
+    "doctype.not_a_report": {"zh": "不是法治政府建设年度报告：这是{what}（{why}），未评分",
+                             "en": "not an annual report on rule-of-law government: this is {what} ({why}); not scored"},
+    "doctype.why_title": {"zh": "标题“{title}”", "en": "title “{title}”"},
+    "doctype.why_opening": {"zh": "开头“{words}”", "en": "opening “{words}”"},
+    "gate.short_not_a_report": {"zh": "不是年度报告：{what}", "en": "not the report: {what}"},
+    "warn.pdf.struck_through": {"zh": "警告：PDF中有{chars}个字带删除线（第{pages}页，如“{sample}”），可能是打印出来的修订删除；已按原样读入，请核对定稿",
+                                "en": "warning: {chars} characters of the PDF are struck through (pages {pages}, e.g. “{sample}”), perhaps a tracked deletion printed; read as printed, check the final text"},
+    "doctype.not_scored": {"zh": "未评分", "en": "not scored"},
+    "gate.not_a_report": {"zh": "不是法治政府建设年度报告，而是{what}（{why}）",
+                          "en": "not an annual report on rule-of-law government but {what} ({why})"},
     # command-line usage (app/cli.py): one line each, in the chosen language
     "cli.size": {"zh": "“{value}”不是大小（例如 20MB、500KB；字节数写 B，如 1000B）",
                  "en": "'{value}' is not a size (e.g. 20MB, 500KB; bytes with B, e.g. 1000B)"},

@@ -300,9 +300,20 @@ class DocumentResult:
     results: list[RuleResult]
     meta: dict[str, Any] = field(default_factory=dict)
     profile: dict[str, Any] | None = None  # {"name", "title", "source", "reason"} with --profile
+    # Not an annual report on rule-of-law government at all (engine/doctype.py):
+    # {"kind": "not_a_report", "id", "what", "why"}; such a document is not scored.
+    doctype: dict[str, Any] | None = None
+    # What a reviewer should know about the file itself (a PDF with struck-through text …):
+    # {"id", "message", …the reader's details}; the text was still read.
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def not_a_report(self) -> bool:
+        return bool(self.doctype) and self.doctype.get("kind") == "not_a_report"
 
     def to_json(self, lang: str) -> dict[str, Any]:
         return {
+            "doctype": self.doctype,
             "path": self.path,
             "year": self.year,
             "year_source": self.year_source,
@@ -315,4 +326,5 @@ class DocumentResult:
             "profile": self.profile,
             "sections": self.sections,
             "results": [r.to_json(lang) for r in self.results],
+            "warnings": self.warnings,
         }

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fzcheck.engine import frontmatter, kinds, outline
+from fzcheck.engine.doctype import detect as detect_doctype
 from fzcheck.engine.match import MatchContext
 from fzcheck.engine.normalize import normalize_document
 from fzcheck.errors import RuleSetError
@@ -119,8 +120,24 @@ def gate(results: list[RuleResult], value: float, threshold: float) -> bool:
     return value >= threshold and not required_failed
 
 
+def _warning_text(warning: dict[str, Any], lang: str) -> str:
+    """A reader's warning in words (its lists joined the language's way)."""
+    sep = t("sep.list", lang)
+    fields = {k: sep.join(map(str, v)) if isinstance(v, list) else v for k, v in warning.items()}
+    return t("warn." + warning["id"], lang, **fields)
+
+
 def check_document(doc: Document, ruleset: RuleSet, options: Options | None = None) -> DocumentResult:
     options = options or Options()
+    meta = {k: v for k, v in doc.meta.items() if v is not None}
+    warnings = [dict(w, message=_warning_text(w, options.lang)) for w in meta.pop("warnings", [])]
+    doctype = detect_doctype(doc, ruleset, options.lang)
+    if doctype is not None:  # another kind of document: said to be so, not scored, fails the gate
+        return DocumentResult(
+            path=doc.path, year=doc.year, year_source=doc.year_source, published=doc.published, score=0.0,
+            grade=t("doctype.not_scored", options.lang), passed=False,
+            threshold=options.fail_under if options.fail_under is not None else ruleset.threshold,
+            sections=[], results=[], meta=meta, doctype=doctype, warnings=warnings)
     choice = None
     if options.profile:
         ruleset, choice = choose(doc, ruleset, options.profile, options.profile_source)
@@ -134,12 +151,11 @@ def check_document(doc: Document, ruleset: RuleSet, options: Options | None = No
     band = ruleset.grade(value)
     sections = [{"role": s.role, "heading": s.marker + s.heading, "line": s.line, "combined": s.combined}
                 for s in doc.root.children]
-    meta = {k: v for k, v in doc.meta.items() if v is not None}
     return DocumentResult(
         path=doc.path, year=doc.year, year_source=doc.year_source, published=doc.published,
         score=value, grade=band.get(options.lang) or band["zh"], passed=gate(results, value, threshold),
         threshold=threshold, sections=sections, results=results, meta=meta,
-        profile=choice.to_json(options.lang) if choice else None,
+        profile=choice.to_json(options.lang) if choice else None, warnings=warnings,
     )
 
 

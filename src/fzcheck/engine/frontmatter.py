@@ -117,6 +117,14 @@ _TITLE_WORDS = lazyre.compile(r"法治|依法行政|报告|情况|总结")
 _TITLE_PREFIX = lazyre.compile(r"^([\p{Han}()（）]{2,30}?" + _UNIT_END + r")(?=(?:19|20)\d{2}|关于)")
 _SOURCE = lazyre.compile(r"来源\s*[:：]\s*([\p{Han}()（）]{2,30}?" + _UNIT_END + r")(?=\s|时间|发布|日期|作者|$)")
 _NOT_TITLE_END = ("：", ":", "。")
+# Page navigation: a breadcrumb (首页 > 政务公开 > …, 您当前的位置：…) is never the title.
+_NAVIGATION = lazyre.compile(r"当前位置|您的位置|所在位置|当前页面|^\s*首\s*页\s*(?:[>＞»›/|｜\-—]|$)"
+                             r"|\S\s*(?:[>＞»›]|&gt;)\s*\S")
+
+
+def looks_like_navigation(text: str) -> bool:
+    """A line of page navigation (a breadcrumb), never a title."""
+    return bool(_NAVIGATION.search(text))
 
 
 def _title(paragraphs: list[Paragraph], first_heading: int) -> tuple[str | None, int | None]:
@@ -125,13 +133,14 @@ def _title(paragraphs: list[Paragraph], first_heading: int) -> tuple[str | None,
         text = par.text.strip()
         if not text or len(text) > 60 or "。" in text or text.endswith(_NOT_TITLE_END):
             continue
-        if not _TITLE_WORDS.search(text) or _UNIT_LINE.match(text):
+        if not _TITLE_WORDS.search(text) or _UNIT_LINE.match(text) or looks_like_navigation(text):
             continue
         # A title broken over lines: “关于报送…情况的” + “报告”.
         j = i + 1
         while j < len(front) and len(text) < 60:
             nxt = front[j].text.strip()
-            if nxt and (text.endswith(("的", "和", "与")) or len(nxt) <= 4) and not nxt.endswith(_NOT_TITLE_END):
+            if nxt and (text.endswith(("的", "和", "与")) or len(nxt) <= 4) and not nxt.endswith(_NOT_TITLE_END) \
+                    and not looks_like_navigation(nxt):
                 text += nxt
                 j += 1
             else:

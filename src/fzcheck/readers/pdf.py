@@ -59,12 +59,49 @@ def _starts_with_marker(text: str) -> bool:
     return bool(found) and not found[0].startswith("#")
 
 
-def _page_lines(layout, page_no: int) -> tuple[list[_Line], int]:
-    """Text lines of one laid-out page, in reading order, and the number of images on it."""
-    from pdfminer.layout import LTFigure, LTImage, LTTextContainer, LTTextLine
+STRIKE_MAX_THICKNESS = 2.0  # points: a rule drawn through text, not a box or a highlight
+STRIKE_BAND = (0.25, 0.75)  # the share of a character's height a strike crosses (underlines lie below)
+
+
+def _struck_runs(lines: list, rules: list[tuple[float, float, float]]) -> list[str]:
+    """The runs of characters with a horizontal rule through their middle: text struck
+    through (a tracked deletion printed to PDF). ``rules`` are (x0, x1, y) of thin
+    horizontal lines and rectangles on the page."""
+    from pdfminer.layout import LTChar
+
+    if not rules:
+        return []
+    runs: list[str] = []
+    for ln in lines:
+        near = [r for r in rules if ln.y0 - 1 <= r[2] <= ln.y1 + 1 and r[0] < ln.x1 and r[1] > ln.x0]
+        if not near:
+            continue
+        run = ""
+        for ch in ln:
+            hit = False
+            if isinstance(ch, LTChar) and ch.get_text().strip():
+                cx = (ch.x0 + ch.x1) / 2
+                h = ch.y1 - ch.y0 or 1.0
+                low, high = ch.y0 + STRIKE_BAND[0] * h, ch.y0 + STRIKE_BAND[1] * h
+                hit = any(x0 <= cx <= x1 and low <= y <= high for x0, x1, y in near)
+            if hit:
+                run += ch.get_text()
+            elif run and not (isinstance(ch, LTChar) and not ch.get_text().strip()):
+                runs.append(run)
+                run = ""
+        if run:
+            runs.append(run)
+    return runs
+
+
+def _page_lines(layout, page_no: int, struck: list[str] | None = None) -> tuple[list[_Line], int]:
+    """Text lines of one laid-out page, in reading order, and the number of images on it;
+    runs of struck-through text are added to ``struck``."""
+    from pdfminer.layout import LTCurve, LTFigure, LTImage, LTTextContainer, LTTextLine
 
     height = layout.y1 - layout.y0 or 1.0
     found: list = []
+    rules: list[tuple[float, float, float]] = []
     images = 0
 
     def visit(obj) -> None:
@@ -73,6 +110,9 @@ def _page_lines(layout, page_no: int) -> tuple[list[_Line], int]:
             found.append(obj)
         elif isinstance(obj, LTImage):
             images += 1
+        elif isinstance(obj, LTCurve):  # lines and rectangles: a thin horizontal one may strike text
+            if obj.y1 - obj.y0 <= STRIKE_MAX_THICKNESS and obj.x1 - obj.x0 >= 2.0:
+                rules.append((obj.x0, obj.x1, (obj.y0 + obj.y1) / 2))
         elif isinstance(obj, (LTTextContainer, LTFigure)) or hasattr(obj, "__iter__"):
             try:
                 for child in obj:
@@ -82,6 +122,8 @@ def _page_lines(layout, page_no: int) -> tuple[list[_Line], int]:
 
     for obj in layout:
         visit(obj)
+    if struck is not None and rules and found:
+        struck.extend(_struck_runs(found, rules[:2000]))
     raw = []
     for ln in found:
         text = ln.get_text().replace("\n", "").rstrip()
@@ -221,6 +263,7 @@ def read_pdf(path: str, data: bytes) -> RawDocument:
     budget = Budget()
     pages: list[list[_Line]] = []
     images = 0
+    struck: dict[int, list[str]] = {}  # page -> runs of struck-through text
 
     class Interpreter(PDFPageInterpreter):
         drawn = [0]  # form XObjects drawn on the current page, shared by the sub-interpreters
@@ -269,7 +312,10 @@ def read_pdf(path: str, data: bytes) -> RawDocument:
                 raise InputError(f"more than {budget.max_pages} pages; not a single report (split the file)")
             Interpreter.drawn[0] = 0
             interpreter.process_page(page)
-            lines, imgs = _page_lines(device.get_result(), n)
+            runs: list[str] = []
+            lines, imgs = _page_lines(device.get_result(), n, runs)
+            if runs:
+                struck[n] = runs
             images += imgs
             pages.append(lines)
             budget.tick()
@@ -296,4 +342,9 @@ def read_pdf(path: str, data: bytes) -> RawDocument:
         raise InputError("this PDF's fonts have no Unicode mapping, so its text cannot be extracted; "
                          "export the PDF again from the original document, or run OCR first")
     paragraphs = _join(_strip_chrome(pages), budget)
-    return RawDocument(path, paragraphs, kind="pdf", meta={"pages": len(pages)})
+    meta: dict = {"pages": len(pages)}
+    if struck:  # read as printed, but a reviewer is told: a deletion may still stand in the text
+        runs = [r for page in struck.values() for r in page]
+        meta["warnings"] = [{"id": "pdf.struck_through", "pages": sorted(struck),
+                             "chars": sum(len(r) for r in runs), "sample": max(runs, key=len)[:40]}]
+    return RawDocument(path, paragraphs, kind="pdf", meta=meta)

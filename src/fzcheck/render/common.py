@@ -211,6 +211,8 @@ def gate_reason(d: DocumentResult, lang: str) -> str:
     against the threshold when it is below; "" for a report that passes."""
     if d.passed:
         return ""
+    if d.not_a_report:
+        return doctype_reason(d, lang)
     reasons = []
     failed = required_failed(d, lang)
     if failed:
@@ -218,6 +220,16 @@ def gate_reason(d: DocumentResult, lang: str) -> str:
     if d.score < d.threshold:
         reasons.append(t("gate.score", lang, score=f"{d.score:g}", threshold=f"{d.threshold:g}"))
     return t("sep.clause", lang).join(reasons)
+
+
+def doctype_reason(d: DocumentResult, lang: str) -> str:
+    """Why a document is not checked as a report: 不是法治政府建设年度报告，而是…（标题“…”）."""
+    return t("gate.not_a_report", lang, what=d.doctype["what"], why=d.doctype["why"]) if d.not_a_report else ""
+
+
+def doctype_line(d: DocumentResult, lang: str) -> str:
+    """The plain line at the top of every format for a document of another type; "" for a report."""
+    return t("doctype.not_a_report", lang, what=d.doctype["what"], why=d.doctype["why"]) if d.not_a_report else ""
 
 
 def gate_line(d: DocumentResult, lang: str) -> str:

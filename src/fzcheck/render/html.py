@@ -11,7 +11,7 @@ from html import escape
 from fzcheck.i18n import pick, t
 from fzcheck.model import FAIL, ITEM_PASS, PARTIAL, PASS, STATUS_REASONS, DocumentResult, Evidence, RuleResult
 from fzcheck.render import Report
-from fzcheck.render.common import (HIT_COLOR, basis_text, doc_title, gate_reason, gate_text, hit_text, is_gap,
+from fzcheck.render.common import (HIT_COLOR, basis_text, doc_title, doctype_line, gate_reason, gate_text, hit_text, is_gap,
                                    item_look, item_status_text, location_text, look, points, profile_text,
                                    rule_look, rule_status_text, shown_evidence, sorted_rules, status_text,
                                    tells_more, title_of, why_text)
@@ -39,6 +39,7 @@ table.meta { border-collapse: collapse; font-size: 9.5pt; }
 table.meta th { text-align: left; color: #546e7a; font-weight: normal; padding: 0.4mm 4mm 0.4mm 0; white-space: nowrap; }
 table.meta td { padding: 0.4mm 0; word-break: break-all; }
 table.meta tr.why th, table.meta tr.why td { color: $fail; font-weight: bold; }
+p.doctype { color: $fail; font-size: 13pt; border: 1px solid $fail; padding: 2mm 3mm; }
 .scorebox { min-width: 42mm; text-align: center; border: 1pt solid #b0bec5; border-radius: 2mm; padding: 2mm 3mm; }
 .score { font-size: 28pt; font-weight: bold; line-height: 1.1; }
 .score small { font-size: 10pt; color: #546e7a; font-weight: normal; }
@@ -215,7 +216,19 @@ def _parts(d: DocumentResult, lang: str) -> str:
     return f'<ul class="parts">{"".join(items)}</ul>'
 
 
+def not_a_report(d: DocumentResult, lang: str, foot: str = "") -> str:
+    """A document of another type: said so at the top, no score, no rules."""
+    return (f'<section class="doc not-a-report" data-path="{e(d.path)}">'
+            f'<p class="kicker">{e(t("out.title", lang))}</p><h1>{e(doc_title(d))}</h1>'
+            f'<p class="doctype"><strong>{e(doctype_line(d, lang))}</strong></p>'
+            f'<table class="meta"><tr><th>{e(t("out.file", lang))}</th><td>{e(d.path)}</td></tr>'
+            f'<tr class="why"><th>{e(t("out.gate", lang))}</th><td>{e(gate_text(d, lang))}</td></tr></table>'
+            f"{foot}</section>")
+
+
 def render_document(d: DocumentResult, lang: str, foot: str = "") -> str:
+    if d.not_a_report:
+        return not_a_report(d, lang, foot)
     ordered = sorted_rules(d.results)
     notes = [r for r in ordered if r.info]
     apart = (f"<h2 class=\"info\">{e(t('out.info_rules', lang))}</h2>{rules_table(d, lang, notes)}" if notes else "")
@@ -228,6 +241,8 @@ def render_document(d: DocumentResult, lang: str, foot: str = "") -> str:
 
 def render_gaps(d: DocumentResult, lang: str, foot: str = "") -> str:
     """--gaps-only: the header, then only what weighs and is missing or partial (one or two pages)."""
+    if d.not_a_report:
+        return not_a_report(d, lang, foot)
     gaps = [r for r in sorted_rules(d.results) if is_gap(r)]
     body = (rules_table(d, lang, gaps, gaps_only=True) if gaps
             else f'<p class="muted">{e(t("out.gaps_none", lang))}</p>')

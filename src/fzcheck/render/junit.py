@@ -15,7 +15,7 @@ from fzcheck import lazyre
 from fzcheck.i18n import t
 from fzcheck.model import FAIL, NOT_APPLICABLE, PARTIAL, WAIVED, DocumentResult
 from fzcheck.render import Report
-from fzcheck.render.common import (basis_text, gate_reason, location_text, relative_uri, rule_status_text, sorted_rules,
+from fzcheck.render.common import (basis_text, doctype_line, gate_reason, location_text, relative_uri, rule_status_text, sorted_rules,
                                    title_of)
 
 _BAD_XML = lazyre.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -35,6 +35,11 @@ def _suite(d: DocumentResult, lang: str) -> ET.Element:
                        ("unit", d.meta.get("unit", "")), ("why_fail", gate_reason(d, lang))):
         ET.SubElement(props, "property", name=key, value=clean(value))
     failures = skipped = 0
+    if d.not_a_report:  # another kind of document: one failing test saying what it is
+        case = ET.SubElement(suite, "testcase", classname=clean(name), name="not-a-report")
+        failures += 1
+        ET.SubElement(case, "failure", message=clean(doctype_line(d, lang)), type="not_a_report").text = \
+            clean(gate_reason(d, lang))
     for r in sorted_rules(d.results):
         case = ET.SubElement(suite, "testcase", classname=clean(name), name=clean(f"{r.id} {title_of(r, lang)}"))
         if r.info:  # a note, never a failing test
@@ -55,7 +60,7 @@ def _suite(d: DocumentResult, lang: str) -> ET.Element:
         elif r.status in (NOT_APPLICABLE, WAIVED):
             skipped += 1
             ET.SubElement(case, "skipped", message=clean(f"{rule_status_text(r, lang)}: {r.message}"))
-    suite.set("tests", str(len(d.results)))
+    suite.set("tests", str(len(d.results) + (1 if d.not_a_report else 0)))
     suite.set("failures", str(failures))
     suite.set("errors", "0")
     suite.set("skipped", str(skipped))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from fzcheck.i18n import pick, t
 from fzcheck.model import FAIL, PARTIAL, PASS, STATUS_REASONS, DocumentResult, RuleResult
 from fzcheck.render import Report
-from fzcheck.render.common import (areas, basis_text, doc_title, gate_reason, gate_text, group_name, hit_text, is_gap,
+from fzcheck.render.common import (areas, basis_text, doc_title, doctype_line, gate_reason, gate_text, group_name, hit_text, is_gap,
                                    item_look, item_status_text, location_text, points, profile_text, rule_look,
                                    rule_status_text, shown_evidence, sorted_rules, tells_more, title_of, why_text)
 
@@ -75,6 +75,10 @@ def _rule(r: RuleResult, lang: str, gaps_only: bool = False) -> list[str]:
 
 
 def render_document(d: DocumentResult, lang: str, gaps_only: bool = False) -> list[str]:
+    if d.not_a_report:  # another kind of document: said so at the top, no score, no rules
+        return [f"# {t('out.label', lang, label=t('out.title', lang), text=esc(doc_title(d)))}", "",
+                f"> **{esc(doctype_line(d, lang))}**", "",
+                f"- {t('out.file', lang)}: {esc(d.path)}", f"- {t('out.gate', lang)}: **{gate_text(d, lang)}**"]
     year = d.year if d.year is not None else t("report.year_unknown", lang)
     out = [f"# {t('out.label', lang, label=t('out.title', lang), text=esc(doc_title(d)))}", "",
            "| | |", "|---|---|"]

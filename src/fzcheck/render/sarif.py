@@ -10,9 +10,11 @@ from urllib.parse import quote
 from fzcheck.i18n import pick, t
 from fzcheck.model import FAIL, PARTIAL, DocumentResult, RuleResult
 from fzcheck.render import Report
-from fzcheck.render.common import (basis_text, catalogue_order, first_line, gate_reason, relative_uri, rule_status_text,
+from fzcheck.render.common import (basis_text, catalogue_order, doctype_line, first_line, gate_reason, relative_uri, rule_status_text,
                                    sorted_rules, title_of)
 from fzcheck.render.jsonfmt import dumps
+
+NOT_A_REPORT = "not-a-report"  # the SARIF rule of a document of another type
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"required": "error", "recommended": "warning", "info": "note"}
@@ -87,6 +89,16 @@ def to_dict(report: Report, lang: str = "zh") -> dict:
         for r in sorted_rules(d.results):
             if r.status in (FAIL, PARTIAL) and (not r.info or report.show_info):
                 results.append(_result(d, r, rules[r.id], lang))
+        if d.not_a_report:  # another kind of document: one error result saying what it is
+            if NOT_A_REPORT not in rules:
+                rules[NOT_A_REPORT] = len(descriptors)
+                descriptors.append({"id": NOT_A_REPORT, "name": NOT_A_REPORT,
+                                    "shortDescription": {"text": t("gate.not_a_report", lang, what="…", why="…")},
+                                    "defaultConfiguration": {"level": "error"}})
+            results.append({"ruleId": NOT_A_REPORT, "ruleIndex": rules[NOT_A_REPORT], "level": "error", "kind": "fail",
+                            "message": {"text": doctype_line(d, lang)},
+                            "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(d.path)}}}],
+                            "properties": {"doctype": d.doctype}})
     notifications = [{
         "level": "error",
         "message": {"text": f"{t('report.error', lang)}: {e['error']}"},
@@ -99,7 +111,8 @@ def to_dict(report: Report, lang: str = "zh") -> dict:
         "invocations": [{"executionSuccessful": not report.errors, "toolExecutionNotifications": notifications}],
         "results": results,
         "properties": {"documents": [{"uri": uri(d.path), "score": d.score, "grade": d.grade, "passed": d.passed,
-                                      **({"whyFail": gate_reason(d, lang)} if not d.passed else {})}
+                                      **({"whyFail": gate_reason(d, lang)} if not d.passed else {}),
+                                      **({"doctype": d.doctype} if d.doctype else {})}
                                      for d in report.documents]},
     }
     if lang != "en":

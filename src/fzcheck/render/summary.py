@@ -95,6 +95,8 @@ def why_short(d: DocumentResult, lang: str) -> str:
     """Why a report fails the gate, in a few words for a matrix cell."""
     if d.passed:
         return ""
+    if d.not_a_report:
+        return t("gate.short_not_a_report", lang, what=d.doctype["what"])
     parts = []
     n = sum(1 for r in d.results if r.severity == "required" and r.status == FAIL)
     if n:

@@ -8,7 +8,7 @@ import click
 from fzcheck.i18n import pick, t
 from fzcheck.model import FAIL, PARTIAL, PASS, DocumentResult, RuleResult
 from fzcheck.render import Report
-from fzcheck.render.common import (basis_text, gate_reason, gate_text, hit_status_text, is_gap, item_look, item_status_text,
+from fzcheck.render.common import (basis_text, doctype_line, gate_reason, gate_text, hit_status_text, is_gap, item_look, item_status_text,
                                    location_text, look, points, profile_text, rule_look, rule_status_text,
                                    sorted_rules, tells_more, title_of, why_text)
 
@@ -57,6 +57,11 @@ def _rule_lines(r: RuleResult, lang: str, color: bool, gaps_only: bool = False) 
 
 
 def render_document(d: DocumentResult, lang: str, color: bool, gaps_only: bool = False) -> str:
+    warned = [_style(w["message"], color, fg="yellow") for w in d.warnings]
+    if d.not_a_report:  # another kind of document: said so at the top, no score, no rules
+        return "\n".join([_style(d.path, color, bold=True),
+                          _style(doctype_line(d, lang), color, fg=look(FAIL).term, bold=True),
+                          _style(f"{t('out.gate', lang)}: {gate_text(d, lang)}", color, fg=look(FAIL).term)] + warned)
     year = d.year if d.year is not None else t("report.year_unknown", lang)
     gate = gate_text(d, lang)
     out = [
@@ -70,6 +75,7 @@ def render_document(d: DocumentResult, lang: str, color: bool, gaps_only: bool =
     why = gate_reason(d, lang)  # never "未通过" beside a grade without the reason
     if why:
         out.append(_style(f"{t('out.why_fail', lang)}: {why}", color, fg=look(FAIL).term))
+    out += warned
     if d.profile:  # --profile: which one was used and why
         out.insert(2, f"{t('report.profile', lang)}: {profile_text(d.profile, lang)}")
     if gaps_only:

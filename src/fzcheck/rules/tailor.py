@@ -51,7 +51,7 @@ def merge(base: dict[str, Any] | None, child: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(base)
     out.pop("weights_total", None)
     child = copy.deepcopy(child)
-    for key in ("id", "version", "title", "threshold", "grades", "weights_total"):
+    for key in ("id", "version", "title", "threshold", "grades", "weights_total", "doctypes"):
         if key in child:
             out[key] = child[key]
     for key in ("roles", "context"):

@@ -242,6 +242,13 @@ def _pattern_sections(src: Source, base: dict[str, Any] | None, data: dict[str, 
         found += [(["profile_detection", "patterns", name, k], p, "profile_detection") for k, p in enumerate(patterns)]
     found += [(["profile_detection", "ignore", k], p, "profile_detection")
               for k, p in enumerate(detection.get("ignore") or [])]
+    doctypes = data.get("doctypes") or {}
+    found += [(["doctypes", "report_title", k], p, "doctypes.report_title")
+              for k, p in enumerate(doctypes.get("report_title") or [])]
+    for n, dtype in enumerate(doctypes.get("types") or []):
+        for key in ("title", "opening", "unless"):
+            found += [(["doctypes", "types", n, key, k], p, f"doctypes.{dtype.get('id')}.{key}")
+                      for k, p in enumerate(dtype.get(key) or [])]
     for section in ("headings", "subheadings"):
         for role, patterns in ((data.get("roles") or {}).get(section) or {}).items():
             found += [(["roles", section, role, k], p, f"roles.{section}.{role}") for k, p in enumerate(patterns)]
