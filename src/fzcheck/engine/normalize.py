@@ -73,18 +73,18 @@ def _compat_table() -> dict[int, str]:
     return table
 
 
-@functools.lru_cache(maxsize=1)
-def _compat() -> tuple[dict[int, str], regex.Pattern]:
-    """The folding table and a pattern of its characters, made on first use (not at import)."""
-    table = _compat_table()
-    return table, compile_regex("[%s]" % "".join(regex.escape(chr(c)) for c in sorted(table)))
+_COMPAT: list = []  # [table, the set of its characters], made on first use (not at import)
 
 
 def fold_compat(s: str) -> str:
     """Kangxi radicals, radical supplement forms and other compatibility forms → the
     characters they stand for, one for one (``len`` unchanged)."""
-    table, chars = _compat()
-    return s.translate(table) if chars.search(s) else s
+    if not _COMPAT:
+        table = _compat_table()
+        _COMPAT[:] = [table, frozenset(map(chr, table))]
+    table, chars = _COMPAT
+    # a set lookup per character: many times quicker than searching a class of ~1,400 characters
+    return s if chars.isdisjoint(s) else s.translate(table)
 
 
 _ZERO_WIDTH = lazyre.compile("[\u200b\u200c\u200d\ufeff\u00ad]+")
