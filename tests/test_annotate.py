@@ -302,3 +302,73 @@ def test_libreoffice_renders_the_comments(waxing, tmp_path):
     as_notes = any("法治建设领导机构：已落实" in n for n in notes)
     assert in_margin or as_notes
     assert "巴彦县洼兴镇" in page_text
+
+
+def test_annotate_reads_the_configuration_and_waivers_like_check(tmp_path, seeds_dir, monkeypatch):
+    """The title comment's score, grade and gate are `fzcheck check`'s for the same file and
+    configuration (fzcheck.yaml found upward: threshold, waivers, profile), and the same options."""
+    import json
+    import re
+
+    work = tmp_path / "office"
+    (work / "reports").mkdir(parents=True)
+    report = work / "reports" / "waxing-town-2021.txt"
+    shutil.copy(seeds_dir / "waxing-town-2021.txt", report)
+    (work / "waivers.yaml").write_text(
+        "- {rule: legal-advisor, reason: 县司法局统一派驻}\n"
+        "- {rule: major-decisions, item: risk-assessment, reason: 本年度无重大决策}\n", encoding="utf-8")
+    (work / "fzcheck.yaml").write_text("threshold: 45\nwaivers: waivers.yaml\nprofile: township\n", encoding="utf-8")
+    monkeypatch.chdir(work / "reports")  # the configuration is found upward
+
+    def title(*args) -> tuple[str, str]:
+        out = tmp_path / "copy.docx"
+        res = CliRunner().invoke(cli, ["annotate", str(report), "-o", str(out), *args])
+        assert res.exit_code == 0, res.output
+        return comments(out.read_bytes())[0][1], res.output
+
+    def checked(*args) -> dict:
+        res = CliRunner().invoke(cli, ["check", "-f", "json", str(report), *args])
+        return json.loads(res.stdout)["documents"][0]
+
+    for args in ([], ["--fail-under", "70"], ["--waivers", str(tmp_path / "none.yaml")]):
+        if "--waivers" in args:
+            (tmp_path / "none.yaml").write_text("[]\n", encoding="utf-8")
+        text, _ = title(*args)
+        d = checked(*args)
+        score = float(re.search(r"得分([\d.]+)", text).group(1))
+        assert score == d["score"], (args, text, d["score"])
+        assert f"门槛{d['threshold']:g}" in text and ("未通过" in text) == (not d["passed"]) and d["grade"] in text
+    text, _ = title()
+    assert "门槛45" in text and "法律顾问（公职律师）制度" not in text.split("必备项缺失")[-1]  # waived: not a gap
+    plain, _ = title("--config", str(tmp_path / "empty.yaml")) if (tmp_path / "empty.yaml").write_text(
+        "lang: zh\n", encoding="utf-8") else ("", "")
+    assert "门槛60" in plain and "法律顾问" in plain  # another configuration, another call
+    res = CliRunner().invoke(cli, ["annotate", str(report), "--fail-under", "120"])
+    assert res.exit_code == 2
+
+
+def test_evidence_in_a_footnote_is_anchored_at_its_reference_mark(tmp_path, ruleset):
+    """python-docx has no footnote API: a finding in a footnote goes on the note's reference
+    mark in the text, saying which note; nothing is lost in a part the library does not write."""
+    from readers_convert import docx_bytes, para, run
+
+    body = "".join([para("青禾镇2023年法治政府建设年度报告"), para("一、2023年度推进法治政府建设的主要举措和成效"),
+                    para(inner=run("成立了法治政府建设工作领导小组。法律服务情况详见注释")
+                         + '<w:r><w:footnoteReference w:id="1"/></w:r>' + run("。")),
+                    para("二、存在的不足和原因"), para("执法力量薄弱。")])
+    foot = ('<w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t>聘请律师事务所为常年法律顾问，'
+            '审查合同12件。</w:t></w:r></w:p></w:footnote>')
+    src = tmp_path / "foot.docx"
+    src.write_bytes(docx_bytes(body=body, footnotes=foot))
+    done = annotate(str(src), ruleset)
+    cs = comments(done.data)
+    in_note = [c for c in cs if c[1].startswith("（在脚注1中）")]
+    assert any("法律顾问" in c[1] for c in in_note), cs
+    assert all(c[0] == "" for c in in_note)  # on the reference mark's run (no text of its own)
+    z = zipfile.ZipFile(io.BytesIO(done.data))
+    assert b"commentRange" not in z.read("word/footnotes.xml")  # the note part is untouched
+    assert z.read("word/footnotes.xml") == zipfile.ZipFile(src).read("word/footnotes.xml")
+    assert done.comments == len(cs)
+    root = ET.fromstring(z.read("word/document.xml"))
+    ids = {el.get(W + "id") for el in root.iter(W + "commentRangeStart")}
+    assert len(ids) == len(cs)  # every comment has its anchor in the body

@@ -87,13 +87,18 @@ def _parse_size(value: str) -> int:
                    "a folder for several reports.")
 @click.option("--author", default="fzcheck", show_default=True, help="Author of the comments.")
 @click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True, help="Language of the comments.")
-@click.option("-r", "--rules", "rules", metavar="FILE|NAME", help="Rule set file or shipped name.")
+@click.option("-r", "--rules", "rules", metavar="FILE|NAME", help="Rule set file or shipped name (as for check).")
 @click.option("--profile", metavar="NAME|auto", help="Kind of reporting unit: township, county, department, or auto.")
+@click.option("--waivers", metavar="FILE", help="YAML file of waived rules and items (as for check).")
+@click.option("--fail-under", type=float, metavar="N", help="Score threshold of the gate (as for check).")
+@click.option("--config", "config_path", metavar="FILE", help="Configuration file (default: fzcheck.yaml found upward).")
 @click.option("--max-size", default="20MB", show_default=True, help="Largest input file accepted.")
-def annotate(paths, output, author, lang, rules, profile, max_size):
+def annotate(paths, output, author, lang, rules, profile, waivers, fail_under, config_path, max_size):
     """The reviewer's marked-up copy: each report as a Word document with every finding as
     a comment on its sentence (credited, not counted and why, missing at the heading of its
     part, and the score on the title). Needs the `annotate` extra (python-docx >= 1.2).
+    Reads the configuration and takes --rules, --profile, --waivers, --fail-under and --lang
+    like check: the title's score and gate are check's for the same file and settings.
 
     Exit code 0: every copy was written; 2: a report could not be read or written.
     """
@@ -106,13 +111,32 @@ def annotate(paths, output, author, lang, rules, profile, max_size):
     except MissingExtra as exc:
         click.echo(f"fzcheck: {exc}", err=True)
         sys.exit(EXIT_ERROR)
+    from fzcheck.app.cli import _parse_threshold, _warn_waivers
+    from fzcheck.app.config import from_click
+    from fzcheck.i18n import set_message_lang
+
+    ctx = click.get_current_context()
+    _parse_threshold(ctx, None, fail_under)  # 0-100, as check says it
+    # command line > configuration file (fzcheck.yaml found upward, or --config) > default: the
+    # same settings as `fzcheck check`, so the title comment's score is check's
+    settings, _ = from_click(ctx, config_path)
+    rules, lang = settings["rules"].value, settings["lang"].value
+    fail_under, waivers, profile = settings["threshold"].value, settings["waivers"].value, settings["profile"].value
+    set_message_lang(lang)
     ruleset = load_ruleset(rules)
-    options = Options(lang=lang, max_bytes=_parse_size(max_size))
+    options = Options(lang=lang, fail_under=fail_under, max_bytes=_parse_size(max_size))
     if profile:
         from fzcheck.rules.profiles import check_requested
 
         check_requested(ruleset, profile)
         options.profile = profile
+        source = settings["profile"].source
+        options.profile_source = source if source == "command line" else f"config {source}"
+    if waivers:
+        from fzcheck.engine.waivers import load_waivers
+
+        options.waivers = load_waivers(waivers)
+        _warn_waivers(options.waivers, ruleset)
     jobs = plan_outputs(list(paths), output)
     if not jobs:
         raise FzError("no report files found in " + ", ".join(paths))

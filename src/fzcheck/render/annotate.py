@@ -113,7 +113,7 @@ def annotate(path: str, ruleset=None, options=None, *, author: str = DEFAULT_AUT
     doc = analyze_paragraphs(raw.path, paragraphs, noise, ruleset, dict(raw.meta))
     result = check_document(doc, ruleset, options)
     notes = plan_notes(doc, result, ruleset, options.lang)
-    data, count = _write(raw, path, doc, maps, notes, author)
+    data, count = _write(raw, path, doc, maps, notes, author, options.lang)
     return Annotated(data, result, count)
 
 
@@ -385,7 +385,8 @@ def _styles(doc: Document, title) -> dict[int, tuple[str | None, int]]:
     return out
 
 
-def _write(raw: RawDocument, path: str, doc: Document, maps, notes: list[Note], author: str) -> tuple[bytes, int]:
+def _write(raw: RawDocument, path: str, doc: Document, maps, notes: list[Note], author: str,
+           lang: str = "zh") -> tuple[bytes, int]:
     from fzcheck.render import docx_comments as wc
 
     traced: dict[int, Any] = {}
@@ -428,6 +429,12 @@ def _write(raw: RawDocument, path: str, doc: Document, maps, notes: list[Note], 
             tr = traced.get(i)
             if tr is not None and b > a and b <= len(src):
                 runs = tr.runs_for(src[a], src[b - 1] + 1, peers)
+            if runs is not None and not wc.in_tree(runs[0], document.element.body):
+                # a footnote or endnote: anchored to its reference mark (see wc.note_reference)
+                ref = wc.note_reference(document.element.body, runs[0])
+                runs = (ref[0], ref[0]) if ref else None
+                if ref:
+                    text = t("ann.in_" + ref[1], lang, n=ref[2]) + text
         if runs is None:
             leftover.append(text)
             continue

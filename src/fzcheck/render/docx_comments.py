@@ -295,6 +295,30 @@ def _make_tracer(reader):
     return Tracer
 
 
+def note_reference(body, run) -> tuple[Any, str, str] | None:
+    """For a run of a footnote or endnote (which the reader took from its own parse of
+    footnotes.xml/endnotes.xml): the run in the body holding that note's reference mark, the
+    note's kind and id. python-docx (1.2) has no footnote or endnote API — those parts are
+    opaque blobs to it, and a comment range inside them would have to be written as
+    hand-made XML into a part the library does not manage — so a finding in a note is
+    anchored to the note's reference mark in the text, and says which note it is about."""
+    note = run
+    while note is not None and _local(note.tag) not in ("footnote", "endnote"):
+        note = note.getparent()
+    if note is None:
+        return None
+    kind, nid = _local(note.tag), note.get(_w("id"))
+    for ref in body.iter(_w(kind + "Reference")):
+        if ref.get(_w("id")) == nid and _local(ref.getparent().tag) == "r":
+            return ref.getparent(), kind, nid or ""
+    return None
+
+
+def in_tree(el, root) -> bool:
+    """Whether `el` belongs to the element tree of `root` (python-docx's document part)."""
+    return el.getroottree().getroot() is root.getroottree().getroot()
+
+
 # ------------------------------------------------------------------ a clean .docx from text
 
 _MD_PREFIX = re.compile(r"\s*#{1,6}\s+")
