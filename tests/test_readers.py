@@ -375,14 +375,14 @@ def _pdf_without_unicode_map() -> bytes:
 
 UNSUPPORTED = {
     "nomap.pdf": (_pdf_without_unicode_map, "no Unicode mapping"),
-    "old.doc": (lambda: _ole2("Root Entry", "WordDocument", "1Table"), "save as .docx"),
-    "old.wps": (lambda: _ole2("Root Entry", "WpsContent"), "save as .docx"),
-    "locked.docx": (lambda: _ole2("Root Entry", "EncryptionInfo", "EncryptedPackage"), "password"),
+    "old.doc": (lambda: _ole2("Root Entry", "WordDocument", "1Table"), "Word 97-2003 格式的 .doc 文件"),
+    "old.wps": (lambda: _ole2("Root Entry", "WpsContent"), "WPS 中打开，另存为 .docx"),
+    "locked.docx": (lambda: _ole2("Root Entry", "EncryptionInfo", "EncryptedPackage"), "设有密码的 Word 文件"),
     "scan.pdf": (_scanned_pdf, "no text layer"),
-    "secret.pdf": (lambda: _encrypted_pdf("secret"), "encrypted PDF"),
+    "secret.pdf": (lambda: _encrypted_pdf("secret"), "加密的 PDF"),
     "bomb.docx": (lambda: _zip_bomb(80 << 20), "zip bomb"),
     "dense.docx": (lambda: _zip_bomb(8 << 20), "zip bomb"),
-    "broken.docx": (lambda: b"PK\x03\x04" + b"\x00" * 100, "damaged"),
+    "broken.docx": (lambda: b"PK\x03\x04" + b"\x00" * 100, "损坏的 zip/.docx 文件"),
     "broken.pdf": (lambda: b"%PDF-1.4\n" + b"garbage " * 50, "PDF"),
     "notes.odt": (lambda: _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<x/>"}),
                   "无法检查：.odt"),
@@ -465,3 +465,30 @@ def test_mojibake_lines_are_repaired_and_real_text_is_not(ruleset, tmp_path):
     assert raw.meta["mojibake_lines_repaired"] == 1
     ev = _evidence(check_path(str(p), ruleset).to_json("zh"), "leading-group")[0]
     assert ev["location"] == {"line": 4} and "领导小组" in ev["text"]
+
+
+# -- reader messages in the chosen language (issue 12 item 4): Chinese by default, --lang en
+LANG_CASES = {
+    "old.doc": (lambda: _ole2("Root Entry", "WordDocument", "1Table"), "Word 97-2003 格式的 .doc 文件",
+                "a Word 97-2003 .doc file"),
+    "old.wps": (lambda: _ole2("Root Entry", "WpsContent"), "旧版二进制格式的 WPS 文档", "a WPS document in the old binary"),
+    "locked.docx": (lambda: _ole2("Root Entry", "EncryptionInfo", "EncryptedPackage"), "设有密码的 Word 文件",
+                    "a password-protected Word file"),
+    "secret.pdf": (lambda: _encrypted_pdf("secret"), "加密的 PDF，需要密码", "an encrypted PDF that needs a password"),
+    "broken.docx": (lambda: b"PK\x03\x04" + b"\x00" * 100, "损坏的 zip/.docx 文件", "a damaged zip/.docx file"),
+    "fake.xlsx": (lambda: _zip({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>"}), "Excel 工作簿",
+                  "an Excel workbook"),
+    "slides.pptx": (lambda: _zip({"[Content_Types].xml": b"<x/>", "ppt/presentation.xml": b"<x/>"}),
+                    "PowerPoint 演示文稿", "a PowerPoint file"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LANG_CASES))
+def test_reader_messages_follow_lang(name, tmp_path):
+    make, zh, en = LANG_CASES[name]
+    p = tmp_path / name
+    p.write_bytes(make())
+    out = CliRunner().invoke(cli, ["check", str(p)])
+    assert out.exit_code == 2 and zh in out.output, out.output
+    out = CliRunner().invoke(cli, ["check", "--lang", "en", str(p)])
+    assert out.exit_code == 2 and en in out.output, out.output

@@ -42,13 +42,12 @@ def _ole2_kind(data: bytes, suffix: str) -> str:
     """Tell an encrypted Office file from a legacy Word/WPS binary (both are OLE2)."""
     names = data[:1 << 20]
     if "EncryptedPackage".encode("utf-16-le") in names or "EncryptionInfo".encode("utf-16-le") in names:
-        raise InputError("a password-protected Word file; open it, remove the password "
-                         "(File > Info > Protect Document) and save as .docx")
+        raise InputError(msg("in.office_encrypted"))
     if suffix == ".wps" or "WpsContent".encode("utf-16-le") in names or b"Kingsoft" in names:
-        raise InputError("a WPS document in the old binary format; open it in WPS and save as .docx")
+        raise InputError(msg("in.wps_binary"))
     if "WordDocument".encode("utf-16-le") in names or suffix == ".doc":
-        raise InputError("a Word 97-2003 .doc file (old binary format); open it in Word or WPS and save as .docx")
-    raise InputError("an old Office binary file (not a Word document); save the report as .docx")
+        raise InputError(msg("in.doc_binary"))
+    raise InputError(msg("in.ole_other"))
 
 
 def _zip_kind(data: bytes) -> str:
@@ -58,9 +57,9 @@ def _zip_kind(data: bytes) -> str:
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise InputError("a damaged zip/.docx file (cannot read its directory); save it again as .docx") from None
+        raise InputError(msg("in.zip_damaged")) from None
     except NotImplementedError as exc:  # pragma: no cover - exotic zip features
-        raise InputError(f"an unsupported zip file ({exc})") from None
+        raise InputError(msg("in.zip_unsupported", why=exc)) from None
     if "word/document.xml" in names:
         return "docx"
     if "OFD.xml" in names or any(n.lower().endswith("/ofd.xml") for n in names):
@@ -68,9 +67,9 @@ def _zip_kind(data: bytes) -> str:
     if "content.xml" in names or "mimetype" in names:
         raise InputError(msg("in.kind.odt"))
     if any(n.startswith("xl/") for n in names):
-        raise InputError("an Excel workbook, not a report; save the report as .docx")
+        raise InputError(msg("in.excel"))
     if any(n.startswith("ppt/") for n in names):
-        raise InputError("a PowerPoint file, not a report; save the report as .docx")
+        raise InputError(msg("in.powerpoint"))
     raise InputError(msg("in.kind.zip"))
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fzcheck.errors import InputError
+from fzcheck.i18n import msg
 from fzcheck.model import Paragraph, RawDocument
 from fzcheck.readers.limits import Budget, read_member
 from fzcheck.zhtext import CN_DIGITS, opening_marker
@@ -78,7 +79,7 @@ def _parse(data: bytes, name: str):
     try:
         return lxml.etree.fromstring(data, parser)
     except lxml.etree.XMLSyntaxError as exc:
-        raise InputError(f"the Word file is damaged ({name}: {exc}); open it in Word and save it again") from None
+        raise InputError(msg("in.word_damaged", name=name, why=exc)) from None
 
 
 # ------------------------------------------------------------------ numbers
@@ -596,8 +597,7 @@ def read_docx(path: str, data: bytes) -> RawDocument:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise InputError("a damaged .docx file (not a readable zip archive); open it in Word and save it again") \
-            from None
+        raise InputError(msg("in.docx_not_zip")) from None
     budget = Budget()
     total = [0]
     try:
@@ -610,14 +610,14 @@ def read_docx(path: str, data: bytes) -> RawDocument:
         notes = _note_parts(zf, names, total)
         root = _parse(body_xml, "document.xml")
     except zipfile.BadZipFile as exc:
-        raise InputError(f"a damaged .docx file ({exc}); open it in Word and save it again") from None
+        raise InputError(msg("in.docx_damaged", why=exc)) from None
     except (zlibError, EOFError) as exc:
-        raise InputError(f"a damaged .docx file ({exc}); open it in Word and save it again") from None
+        raise InputError(msg("in.docx_damaged", why=exc)) from None
     except NotImplementedError as exc:
-        raise InputError(f"a .docx file with an unsupported compression ({exc}); save it again from Word") from None
+        raise InputError(msg("in.docx_compression", why=exc)) from None
     body = _child(root, "body")
     if body is None:
-        raise InputError("a .docx file without a document body; open it in Word and save it again")
+        raise InputError(msg("in.docx_no_body"))
     reader = _Reader(styles, numbering, notes, budget)
     reader.blocks(body, {})
     if reader.carry:

@@ -98,7 +98,9 @@ def read_member(zf: zipfile.ZipFile, name: str, total: list[int] | None = None,
     """
     info = zf.getinfo(name)
     if info.flag_bits & 0x1:
-        raise InputError("the archive is encrypted; remove the password and save as .docx")
+        from fzcheck.i18n import msg
+
+        raise InputError(msg("in.archive_encrypted"))
     declared = info.file_size
     if declared > max_member:
         raise InputError(f"part {name} would inflate to {declared / 1048576:.0f} MB (limit "

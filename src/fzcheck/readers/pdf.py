@@ -27,6 +27,7 @@ import statistics
 from dataclasses import dataclass
 
 from fzcheck.errors import InputError
+from fzcheck.i18n import msg
 from fzcheck.model import Paragraph, RawDocument
 from fzcheck.readers.limits import Budget
 from fzcheck.zhtext import opening_marker
@@ -322,14 +323,12 @@ def read_pdf(path: str, data: bytes) -> RawDocument:
     except InputError:
         raise
     except PDFPasswordIncorrect:
-        raise InputError("an encrypted PDF that needs a password to open; ask the sender for an "
-                         "unprotected copy (or print it to a new PDF) and check that") from None
+        raise InputError(msg("in.pdf_password")) from None
     except PDFEncryptionError as exc:
-        raise InputError(f"an encrypted PDF ({exc}); ask the sender for an unprotected copy") from None
+        raise InputError(msg("in.pdf_encrypted", why=exc)) from None
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError, IndexError,
             AssertionError, OverflowError, ArithmeticError) as exc:
-        raise InputError(f"a damaged PDF ({exc.__class__.__name__}: {exc}); save it again or export it anew") \
-            from None
+        raise InputError(msg("in.pdf_damaged", why=f"{exc.__class__.__name__}: {exc}")) from None
     if not pages:
         raise InputError("a PDF without pages")
     chars = sum(len(re.sub(r"\s", "", ln.text)) for lines in pages for ln in lines)
