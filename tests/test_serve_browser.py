@@ -164,6 +164,21 @@ def test_review_a_batch_in_the_browser(server, driver, tmp_path):
     assert d.find_element(By.CSS_SELECTOR, "#score-original .score").text == score
     assert d.find_elements(By.ID, "score-reviewed")
 
+    # overrule one item of a rule (行政执法“三项制度”: 法制审核): the rule is credited again
+    item = d.find_element(By.ID, "item-enforcement-systems-legal-review")
+    item.find_element(By.TAG_NAME, "summary").click()
+    item.find_element(By.NAME, "reason").send_keys("本镇本年度无重大执法决定")
+    item.find_element(By.CSS_SELECTOR, "button.overrule").click()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#item-enforcement-systems-legal-review .decision"))
+    row = d.find_element(By.ID, "rule-enforcement-systems")
+    assert "本镇本年度无重大执法决定" in row.text and row.find_elements(By.CSS_SELECTOR, ".reviewed-credit")
+    d.execute_script("document.getElementById('rule-enforcement-systems').scrollIntoView()")
+    d.execute_script("window.scrollBy(0, -120)")
+    item_shot = d.get_screenshot_as_png()
+    (tmp_path / "serve-item-overrule.png").write_bytes(item_shot)
+    if os.environ.get("FZCHECK_SCREENSHOT_ITEM"):
+        Path(os.environ["FZCHECK_SCREENSHOT_ITEM"]).write_bytes(item_shot)
+
     # the page prints to A4
     pdf = base64.b64decode(d.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True})["data"])
     boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
