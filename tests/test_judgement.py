@@ -105,8 +105,12 @@ def test_page_furniture_is_never_evidence_nor_the_title(ruleset):
             "某镇2023年法治政府建设情况报告\n2023年，我镇扎实推进法治政府建设。\n")
     doc = from_text(text, ruleset, "page.txt")
     result = check_document(doc, ruleset)
-    assert _rule(result, "government-openness").status == "fail"
+    openness = _rule(result, "government-openness")
+    assert openness.status == "fail"
     assert result.meta.get("title") == "某镇2023年法治政府建设情况报告"
+    # found only in the page's furniture: said so, never "not mentioned"
+    assert openness.why_not.reason == "furniture"
+    assert "政务公开" in openness.why_not.evidence.text and "未提及" not in openness.message
 
 
 def test_names_the_set_credits_items_but_a_generic_phrase_does_not(ruleset):

@@ -57,6 +57,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "why.negated": {"zh": "表述为缺失或不足", "en": "said to be lacking"},
     "why.lookalike": {"zh": "相似名称，另有所指", "en": "a look-alike name for something else"},
     "why.title": {"zh": "仅为引用的文件标题", "en": "only a quoted title"},
+    "why.furniture": {"zh": "仅见于网页导航或页面信息（非报告正文）", "en": "only in the page's navigation or metadata, not in the report"},
     "why.nothing_close": {"zh": "报告未提及，未见相近表述", "en": "nothing close found in the report"},
     "msg.items": {"zh": "{total}项中已落实{done}项", "en": "{done} of {total} items done"},
     "msg.items_missing": {"zh": "；未落实：{names}", "en": "; not done: {names}"},

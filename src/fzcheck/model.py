@@ -140,6 +140,9 @@ class Document:
     year_source: str | None
     published: str | None  # ISO date
     meta: dict[str, Any] = field(default_factory=dict)
+    # Page furniture the normalizer set aside (breadcrumbs, index metadata, menus): never
+    # evidence, but an element found only there is said to be found only there.
+    furniture: list[str] = field(default_factory=list)
 
     def top_sections(self) -> list[Section]:
         return self.root.children

@@ -68,7 +68,7 @@ def analyze_paragraphs(path: str, paragraphs: list[Paragraph], noise: list[str],
     meta = dict(meta or {})
     meta["published_source"] = pub_source
     meta.update(frontmatter.describe(paragraphs, noise, headings[0].para if headings else None))
-    return Document(path, paragraphs, sentences, root, year, year_source, published, meta)
+    return Document(path, paragraphs, sentences, root, year, year_source, published, meta, furniture=list(noise))
 
 
 def from_text(text: str, ruleset: RuleSet, path: str = "<text>") -> Document:

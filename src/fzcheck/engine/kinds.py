@@ -15,8 +15,8 @@ from fzcheck import lazyre
 
 from fzcheck.i18n import LANGS, pick, t
 from fzcheck.engine.match import MatchContext, closest, evidence, find_hits, found_in, item_status, to_evidence
-from fzcheck.model import (ACHIEVEMENTS, FAIL, HIT_DONE, HIT_FOUND, HIT_PROBLEM, ITEM_MISSING, ITEM_PASS, NEXT_YEAR,
-                           NOT_APPLICABLE, PARTIAL, PASS,
+from fzcheck.model import (ACHIEVEMENTS, FAIL, HIT_DONE, HIT_EXCLUDED, HIT_FOUND, HIT_PROBLEM, ITEM_MISSING, ITEM_PASS, NEXT_YEAR,
+                           NOT_APPLICABLE, PARTIAL, PASS, PREAMBLE,
                            Document, Evidence, ItemResult, RuleResult, WhyNot, short_heading)
 from fzcheck.engine.outline import iter_sections
 from fzcheck.rules.model import Rule
@@ -88,11 +88,33 @@ def result(rule: Rule, lang: str, status: str, credit: float, message: str, *, f
     return res
 
 
-def why_not(doc: Document, ctx: MatchContext, hits) -> WhyNot:
-    """The closest mention of an element or item that is not credited, and why."""
+def why_not(doc: Document, ctx: MatchContext, hits, matchers=()) -> WhyNot:
+    """The closest mention of an element or item that is not credited, and why; when the
+    report itself has none, a mention in the page furniture (a breadcrumb, index metadata)."""
     reason, ev = closest(doc, hits)
+    if ev is None and doc.furniture:
+        ev = _in_furniture(doc, ctx, matchers)
+        if ev is not None:
+            reason = FURNITURE
     text = ctx.reason_titles.get(reason) or {lang: t(f"why.{reason}", lang) for lang in LANGS}
     return WhyNot(reason, ev, text)
+
+
+FURNITURE = "furniture"
+
+
+def _in_furniture(doc: Document, ctx: MatchContext, matchers) -> Evidence | None:
+    for m in matchers:
+        pat = m.any.compiled(ctx.year)
+        if pat is None:
+            continue
+        for line in doc.furniture:
+            found = pat.search(line)
+            if found:
+                text = line if len(line) <= 120 else line[:119] + "…"
+                return Evidence(text, found.group(0), None, "", PREAMBLE, HIT_EXCLUDED, reason=FURNITURE,
+                                original=text, original_match=found.group(0))
+    return None
 
 
 def _finding_message(status: str, credit: float, lang: str, why: WhyNot | None = None) -> str:
@@ -109,7 +131,7 @@ def element(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResu
         hits = [h for m in rule.evidence for h in find_hits(ctx, m, judge_deeds=True)]
         status, credit = item_status(hits)
         if status != ITEM_PASS:
-            why: WhyNot | None = why_not(doc, ctx, hits)
+            why: WhyNot | None = why_not(doc, ctx, hits, rule.evidence)
         elif credit < 1:  # only weak evidence (a heading that names it): partial credit
             best = evidence(doc, hits, limit=1)
             why = WhyNot("weak", best[0] if best else None, {lang: t("msg.partial_credit", lang)})
@@ -135,7 +157,8 @@ def element(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResu
         earned += item.weight * credit
         items.append(ItemResult(item.id, item.title, status, evidence(doc, hits + collective, limit=2),
                                 found_in(doc, hits + collective), item.weight, by_collective,
-                                why_not(doc, ctx, hits + collective_all) if status != ITEM_PASS else None,
+                                why_not(doc, ctx, hits + collective_all, item.evidence) if status != ITEM_PASS
+                                else None,
                                 credit=credit))
     credit = earned / total if total else 0.0
     done = sum(1 for i in items if i.status == ITEM_PASS)
