@@ -564,6 +564,12 @@ def main() -> None:
         signal.signal(signal.SIGTERM, _on_sigterm)
     except (ValueError, OSError):  # pragma: no cover - not the main thread
         pass
+    argv = sys.argv[1:]
+    if not argv or "--help" in argv or "-h" in argv:  # the help page in the chosen language
+        from fzcheck.app import helptext
+
+        if helptext.lang_of(argv) == "zh":
+            helptext.localize(cli, argv)
     try:
         code = cli.main(standalone_mode=False)
         if isinstance(code, int) and code:  # ctx.exit(N) returns N without standalone mode
