@@ -275,3 +275,18 @@ def test_every_rule_gives_only_its_kinds_parameters(ruleset):
         for r in ruleset.with_profile(name).rules:
             extra = set(r.params) - set(KINDS[r.kind].params)
             assert not extra, f"rule {r.id} (kind {r.kind}) gives {sorted(extra)}, which its kind does not take"
+
+
+def test_the_web_page_takes_its_marks_and_orders_from_the_one_table():
+    """fzcheck serve's script and review module hold no status table of their own."""
+    from pathlib import Path
+
+    from fzcheck.app.serve import review, web
+    from fzcheck.render.common import ORDER, STATUS
+
+    serve = Path(web.__file__).parent
+    script = (serve / "static" / "app.js").read_text(encoding="utf-8")
+    assert not any(look.mark in script for look in STATUS.values() if look.mark)
+    assert review.STATUS_ORDER is ORDER
+    marks = __import__("json").loads(web.status_marks())
+    assert marks == {s: look.mark for s, look in STATUS.items()}

@@ -17,9 +17,13 @@ from typing import Any
 import yaml
 
 from fzcheck.app.serve.work import decode
+from fzcheck.model import HIT_DONE, HIT_EXCLUDED, HIT_FOUND, HIT_NEGATED, HIT_PLAN, HIT_PROBLEM
+from fzcheck.render.common import ORDER
 
-STATUS_ORDER = {"fail": 0, "partial": 1, "pass": 2, "waived": 3, "not_applicable": 4}
-HIT_ORDER = {"negated": 0, "problem": 1, "found": 2, "not_counted": 3, "plan": 4, "done": 5}
+# The one status order (render.common): what needs work first. A highlighted sentence with
+# several mentions takes the most serious one's look: a problem before a plan before done.
+STATUS_ORDER = ORDER
+HIT_ORDER = {HIT_NEGATED: 0, HIT_PROBLEM: 1, HIT_FOUND: 2, HIT_EXCLUDED: 3, HIT_PLAN: 4, HIT_DONE: 5}
 
 
 def review_key(rule: str, item: str | None = None) -> str:

@@ -46,6 +46,15 @@ TOKEN_COOKIE = "fzcheck_token"
 LANG_COOKIE = "fzcheck_lang"
 
 
+def status_marks() -> str:
+    """The marks of the one status table (render/common.STATUS) for the page's script."""
+    import json
+
+    from fzcheck.render.common import STATUS
+
+    return json.dumps({status: look.mark for status, look in STATUS.items()}, ensure_ascii=False)
+
+
 def is_loopback(host: str) -> bool:
     if host in LOOPBACK_NAMES:
         return True
@@ -355,7 +364,7 @@ def create_app(data_dir: str | os.PathLike[str], token: str | None = None, host:
 
     async def batch_page(request: Request):
         b = batch_or_404(request)
-        return page(request, "batch.html", batch=b["id"], docx=annotate_available())
+        return page(request, "batch.html", batch=b["id"], docx=annotate_available(), marks=status_marks())
 
     async def report_page(request: Request):
         b, d = doc_or_404(request)

@@ -50,7 +50,8 @@
   // -- the batch: the coverage matrix, filled in as results come --------------------------------
   var batchEl = document.getElementById('batch');
   var state = {rows: [], columns: [], sort: 'score', desc: true, timer: null};
-  var MARKS = {pass: '✔', partial: '◐', fail: '✘', not_applicable: '–', waived: '≈'};
+  // the one status table's marks (render/common.STATUS), handed over by the page
+  var MARKS = batchEl ? JSON.parse(batchEl.getAttribute('data-marks') || '{}') : {};
 
   function gateOf(row) {
     if (row.state === 'error') { return 2; }
