@@ -1,5 +1,6 @@
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from fzcheck.app.cli import cli
@@ -56,7 +57,7 @@ def test_batch_goes_on_past_a_missing_file(sample_path, tmp_path):
     assert res.exit_code == 2
     data = json.loads(res.stdout)
     assert len(data["documents"]) == 1
-    assert data["errors"] == [{"path": str(tmp_path / "nope.txt"), "error": "no such file"}]
+    assert data["errors"] == [{"path": str(tmp_path / "nope.txt"), "error": "文件不存在"}]
     assert "Traceback" not in res.output
 
 
@@ -118,3 +119,20 @@ def test_python_dash_m_entry_point(sample_path):
     proc = subprocess.run([sys.executable, "-m", "fzcheck", "check", "-f", "json", str(sample_path)],
                           capture_output=True, text=True)
     assert proc.returncode == 0 and json.loads(proc.stdout)["documents"][0]["year"] == 2023
+
+
+@pytest.mark.parametrize("name, data, zh, en", [
+    ("nope.txt", None, "文件不存在", "no such file"),
+    ("empty.txt", b"", "文件中没有文字", "the file has no text"),
+    ("nul.txt", "一、主要举措\n成立了领导小组。\x00\x00\n".encode(), "二进制数据", "binary data"),
+    ("fake.pdf", b"not a pdf at all" * 10, "不是 PDF 文件", "not a PDF file"),
+])
+def test_reader_errors_in_the_chosen_language(tmp_path, name, data, zh, en):
+    path = tmp_path / name
+    if data is not None:
+        path.write_bytes(data)
+    for lang, word in (("zh", zh), ("en", en)):
+        res = CliRunner().invoke(cli, ["check", "--lang", lang, str(path)])
+        assert res.exit_code == 2
+        lines = res.stderr.strip().splitlines()
+        assert len(lines) == 1 and word in lines[0] and name in lines[0], res.stderr

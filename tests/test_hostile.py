@@ -67,25 +67,25 @@ def make_cases(tmp: Path) -> dict[str, tuple[Path, str]]:
         p.write_bytes(data)
         cases[name] = (p, expect)
 
-    add("empty.txt", b"", "no text")
-    add("whitespace.txt", " \n\t\n\u3000\n".encode(), "no text")
+    add("empty.txt", b"", "没有文字")
+    add("whitespace.txt", " \n\t\n\u3000\n".encode(), "没有文字")
     add("binary.txt", bytes(range(256)) * 40, "binary")
-    add("nul-bytes.txt", "一、主要举措\n成立了领导小组。\x00\x00\n".encode(), "binary")
+    add("nul-bytes.txt", "一、主要举措\n成立了领导小组。\x00\x00\n".encode(), "二进制")
     add("image.docx", b"\x89PNG\r\n\x1a\n" + bytes(2000), "PNG")
     full = docx_bytes(f"<w:document {W}><w:body><w:p><w:r><w:t>一、工作</w:t></w:r></w:p></w:body></w:document>")
     add("truncated.docx", full[: len(full) // 2], "损坏")
     add("malformed-xml.docx", docx_bytes(f"<w:document {W}><w:body><w:p>broken"), "损坏")
-    add("zip-bomb.docx", docx_bytes("<a>" + " " * (200 * 1024 * 1024) + "</a>"), "zip bomb")
+    add("zip-bomb.docx", docx_bytes("<a>" + " " * (200 * 1024 * 1024) + "</a>"), "压缩炸弹")
     add("encrypted.pdf", minimal_pdf(with_text=True, encrypted=True), "加密")
     add("scan.pdf", minimal_pdf(with_text=False), "OCR")
     add("legacy.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4000), ".docx")
     add("mixed-encodings.txt", "一、主要举措和成效\n".encode("utf-8") + "成立了领导小组。\n".encode("gbk")
-        + "聘请法律顾问。\n".encode("utf-8"), "decode")
+        + "聘请法律顾问。\n".encode("utf-8"), "编码")
     big = tmp / "fifty-megabytes.txt"
     with open(big, "wb") as fh:  # sparse: the size is checked before anything is read
         fh.truncate(50 * 1024 * 1024)
-    cases[big.name] = (big, "limit")
-    cases["does-not-exist.txt"] = (tmp / "does-not-exist.txt", "no such file")
+    cases[big.name] = (big, "限制")
+    cases["does-not-exist.txt"] = (tmp / "does-not-exist.txt", "文件不存在")
     return cases
 
 
@@ -141,7 +141,7 @@ def test_folder_with_a_symlink_loop_a_pipe_and_a_broken_link(tmp_path):
     assert [Path(d["path"]).name for d in data["documents"]] == ["good.txt"]
     errors = {Path(e["path"]).name: e["error"] for e in data["errors"]}
     assert set(errors) == {"dangling.txt", "self.txt", "pipe.txt"}
-    assert "regular file" in errors["pipe.txt"]
+    assert "不是普通文件" in errors["pipe.txt"]
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
@@ -150,7 +150,7 @@ def test_unreadable_file(tmp_path):
     p.write_text(GOOD, encoding="utf-8")
     p.chmod(0)
     proc = fzcheck("check", str(p))
-    assert proc.returncode == 2 and "permission denied" in proc.stderr
+    assert proc.returncode == 2 and "没有读取权限" in proc.stderr
 
 
 def test_one_megabyte_line_without_a_newline(tmp_path):

@@ -374,21 +374,21 @@ def _pdf_without_unicode_map() -> bytes:
 
 
 UNSUPPORTED = {
-    "nomap.pdf": (_pdf_without_unicode_map, "no Unicode mapping"),
+    "nomap.pdf": (_pdf_without_unicode_map, "没有 Unicode 映射"),
     "old.doc": (lambda: _ole2("Root Entry", "WordDocument", "1Table"), "Word 97-2003 格式的 .doc 文件"),
     "old.wps": (lambda: _ole2("Root Entry", "WpsContent"), "WPS 中打开，另存为 .docx"),
     "locked.docx": (lambda: _ole2("Root Entry", "EncryptionInfo", "EncryptedPackage"), "设有密码的 Word 文件"),
-    "scan.pdf": (_scanned_pdf, "no text layer"),
+    "scan.pdf": (_scanned_pdf, "没有文字层"),
     "secret.pdf": (lambda: _encrypted_pdf("secret"), "加密的 PDF"),
-    "bomb.docx": (lambda: _zip_bomb(80 << 20), "zip bomb"),
-    "dense.docx": (lambda: _zip_bomb(8 << 20), "zip bomb"),
+    "bomb.docx": (lambda: _zip_bomb(80 << 20), "压缩炸弹"),
+    "dense.docx": (lambda: _zip_bomb(8 << 20), "压缩炸弹"),
     "broken.docx": (lambda: b"PK\x03\x04" + b"\x00" * 100, "损坏的 zip/.docx 文件"),
     "broken.pdf": (lambda: b"%PDF-1.4\n" + b"garbage " * 50, "PDF"),
     "notes.odt": (lambda: _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<x/>"}),
                   "无法检查：.odt"),
     "photo.txt": (lambda: b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "请先做文字识别"),
     "letter.rtf": (lambda: b"{\\rtf1\\ansi hello}", "另存为 .docx"),
-    "blob.txt": (lambda: b"\x01\x02\x00\x00\xff" * 50, "binary"),
+    "blob.txt": (lambda: b"\x01\x02\x00\x00\xff" * 50, "二进制"),
 }
 
 

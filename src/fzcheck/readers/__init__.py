@@ -103,9 +103,9 @@ def sniff(data: bytes, suffix: str) -> str:
     if suffix in _OTHER_KINDS:
         raise InputError(msg(_OTHER_KINDS[suffix], suffix=suffix))
     if suffix == ".pdf":
-        raise InputError("not a PDF file (no %PDF header): the file is damaged or mislabelled")
+        raise InputError(msg("in.not_pdf"))
     if head.startswith(b"MIME-Version:") or b"Content-Type: multipart/related" in head:
-        raise InputError("a web archive (.mht); save the page as .html (web page, complete) instead")
+        raise InputError(msg("in.mht"))
     body = head.lstrip(b"\xef\xbb\xbf")
     if _HTML_START.match(body) or suffix in (".html", ".htm", ".xhtml", ".shtml") or _HTML_ANY.search(data[:8192]):
         return "html"
@@ -139,27 +139,25 @@ def read_document(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYT
     name = str(path)
     try:
         if p.is_dir():
-            raise InputError("is a folder, not a report file", name)
+            raise InputError(msg("in.folder"), name)
         st = p.stat()
         if not stat.S_ISREG(st.st_mode):
-            raise InputError("not a regular file (a pipe, socket or device); save the report as a file", name)
+            raise InputError(msg("in.not_regular"), name)
         size = st.st_size
         if max_bytes and size > max_bytes:
-            raise InputError(
-                f"file is {size / 1048576:.1f} MB, over the limit of {max_bytes / 1048576:.1f} MB "
-                "(raise it with --max-size)", name)
+            raise InputError(msg("in.too_big", size=f"{size / 1048576:.1f}", limit=f"{max_bytes / 1048576:.1f}"), name)
         with open(p, "rb") as fh:
             data = fh.read(max_bytes + 1 if max_bytes else -1)
     except FileNotFoundError:
-        raise InputError("no such file", name) from None
+        raise InputError(msg("in.no_file"), name) from None
     except PermissionError:
-        raise InputError("permission denied", name) from None
+        raise InputError(msg("in.denied"), name) from None
     except IsADirectoryError:
-        raise InputError("is a folder, not a report file", name) from None
+        raise InputError(msg("in.folder"), name) from None
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", name) from None
+        raise InputError(msg("cfg.bad_text", why=exc.strerror or exc), name) from None
     if max_bytes and len(data) > max_bytes:
-        raise InputError(f"file is over the limit of {max_bytes / 1048576:.1f} MB (raise it with --max-size)", name)
+        raise InputError(msg("in.too_big_read", limit=f"{max_bytes / 1048576:.1f}"), name)
     try:
         kind = sniff(data, p.suffix.lower())
         doc = _reader_for(kind)(name, data)
@@ -167,11 +165,11 @@ def read_document(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYT
         exc.path = exc.path or name
         raise
     except MemoryError:
-        raise InputError("out of memory while reading; the file is too large or hostile", name) from None
+        raise InputError(msg("in.memory"), name) from None
     except RecursionError:
-        raise InputError("the file is nested too deeply to read; save it again as .docx or text", name) from None
+        raise InputError(msg("in.too_deep"), name) from None
     if not any(par.text.strip() for par in doc.paragraphs):
-        raise InputError("the file has no text", name)
+        raise InputError(msg("in.no_text"), name)
     return doc
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from fzcheck.errors import InputError
+from fzcheck.i18n import msg
 from fzcheck.model import Paragraph, RawDocument
 from fzcheck.readers.limits import Budget
 from fzcheck.readers.text import _BOMS, decode
@@ -220,11 +221,11 @@ def read_html(path: str, data: bytes) -> RawDocument:
     text, encoding = _decode(data)
     text = _XML_DECL.sub("", text, count=1)
     if not text.strip():
-        raise InputError("the file has no text")
+        raise InputError(msg("in.no_text"))
     try:
         root = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as exc:
-        raise InputError(f"cannot parse the web page ({exc})") from None
+        raise InputError(msg("in.html_broken", why=exc)) from None
     budget = Budget()
 
     # The date and the title are read from the whole page, before any pruning.

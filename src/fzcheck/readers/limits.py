@@ -68,10 +68,9 @@ class Budget:
         self.chars += len(text)
         self.paragraphs += 1
         if self.chars > self.max_chars:
-            raise InputError(f"more than {self.max_chars:,} characters of text; not a single report "
-                             "(split the file)")
+            raise InputError(_msg("in.too_many_chars", n=self.max_chars))
         if self.paragraphs > self.max_paragraphs:
-            raise InputError(f"more than {self.max_paragraphs:,} paragraphs; not a single report (split the file)")
+            raise InputError(_msg("in.too_many_paragraphs", n=self.max_paragraphs))
         if self.paragraphs % 256 == 0:
             self.tick()
 
@@ -83,8 +82,13 @@ class Budget:
 
             raise InputError(msg("run.timeout", seconds=_DEADLINE[1]))
         if now - self.started > self.max_seconds:
-            raise InputError(f"reading took longer than {self.max_seconds:.0f} s; the file is too complex "
-                             "(save it as plain text or .docx and try again)")
+            raise InputError(_msg("in.read_slow", seconds=self.max_seconds))
+
+
+def _msg(key: str, **kwargs: object) -> str:
+    from fzcheck.i18n import msg
+
+    return msg(key, **kwargs)
 
 
 def read_member(zf: zipfile.ZipFile, name: str, total: list[int] | None = None,
@@ -103,18 +107,16 @@ def read_member(zf: zipfile.ZipFile, name: str, total: list[int] | None = None,
         raise InputError(msg("in.archive_encrypted"))
     declared = info.file_size
     if declared > max_member:
-        raise InputError(f"part {name} would inflate to {declared / 1048576:.0f} MB (limit "
-                         f"{max_member / 1048576:.0f} MB); refused as a possible zip bomb")
+        raise InputError(_msg("in.zip_member", name=name, mb=f"{declared / 1048576:.0f}",
+                              limit=f"{max_member / 1048576:.0f}"))
     if info.compress_size and declared / info.compress_size > max_ratio and declared > 1024 * 1024:
-        raise InputError(f"part {name} is compressed {declared / info.compress_size:.0f}:1; "
-                         "refused as a possible zip bomb")
+        raise InputError(_msg("in.zip_ratio", name=name, ratio=f"{declared / info.compress_size:.0f}"))
     if total is not None and total[0] + declared > max_total:
-        raise InputError("the parts of the archive inflate to more than "
-                         f"{max_total / 1048576:.0f} MB; refused as a possible zip bomb")
+        raise InputError(_msg("in.zip_total", limit=f"{max_total / 1048576:.0f}"))
     with zf.open(info) as fh:
         data = fh.read(min(declared, max_member) + 1)
     if len(data) > declared or len(data) > max_member:
-        raise InputError(f"part {name} inflates to more than it declares; refused as a possible zip bomb")
+        raise InputError(_msg("in.zip_lies", name=name))
     if total is not None:
         total[0] += len(data)
     return data

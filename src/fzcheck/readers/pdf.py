@@ -233,8 +233,7 @@ class _BoundedZlib:
         d = self._real.decompressobj()
         out = d.decompress(data, MAX_INFLATED + 1)
         if len(out) > MAX_INFLATED or d.unconsumed_tail and len(out) >= MAX_INFLATED:
-            raise InputError(f"a stream of the PDF inflates to more than {MAX_INFLATED >> 20} MB; "
-                             "refused as a possible Flate bomb")
+            raise InputError(msg("in.pdf_bomb", mb=MAX_INFLATED >> 20))
         return out
 
     def __getattr__(self, name):
@@ -272,8 +271,7 @@ def read_pdf(path: str, data: bytes) -> RawDocument:
         def do_Do(self, xobjid_arg) -> None:
             self.drawn[0] += 1
             if self.drawn[0] > MAX_XOBJECTS:
-                raise InputError(f"a page draws more than {MAX_XOBJECTS:,} embedded forms; "
-                                 "not a report page (a hostile or broken PDF)")
+                raise InputError(msg("in.pdf_forms", n=MAX_XOBJECTS))
             if self.drawn[0] & 255 == 0:
                 budget.tick()
             super().do_Do(xobjid_arg)
@@ -310,7 +308,7 @@ def read_pdf(path: str, data: bytes) -> RawDocument:
         interpreter = Interpreter(rsrc, device)
         for n, page in enumerate(PDFPage.create_pages(document), start=1):
             if n > budget.max_pages:
-                raise InputError(f"more than {budget.max_pages} pages; not a single report (split the file)")
+                raise InputError(msg("in.pdf_pages", n=budget.max_pages))
             Interpreter.drawn[0] = 0
             interpreter.process_page(page)
             runs: list[str] = []
@@ -330,16 +328,13 @@ def read_pdf(path: str, data: bytes) -> RawDocument:
             AssertionError, OverflowError, ArithmeticError) as exc:
         raise InputError(msg("in.pdf_damaged", why=f"{exc.__class__.__name__}: {exc}")) from None
     if not pages:
-        raise InputError("a PDF without pages")
+        raise InputError(msg("in.pdf_no_pages"))
     chars = sum(len(re.sub(r"\s", "", ln.text)) for lines in pages for ln in lines)
     if chars < 10 * len(pages) and chars < 200:
-        what = "a scan (only images)" if images else "no text"
-        raise InputError(f"this PDF has no text layer ({what}); run OCR first (e.g. ocrmypdf -l chi_sim) "
-                         "and check the result")
+        raise InputError(msg("in.pdf_scan" if images else "in.pdf_no_text"))
     cid_chars = sum(len(m) for lines in pages for ln in lines for m in _CID.findall(ln.text))
     if cid_chars * 2 > chars:
-        raise InputError("this PDF's fonts have no Unicode mapping, so its text cannot be extracted; "
-                         "export the PDF again from the original document, or run OCR first")
+        raise InputError(msg("in.pdf_no_unicode"))
     paragraphs = _join(_strip_chrome(pages), budget)
     meta: dict = {"pages": len(pages)}
     if struck:  # read as printed, but a reviewer is told: a deletion may still stand in the text

@@ -12,6 +12,7 @@ import codecs
 import re
 
 from fzcheck.errors import InputError
+from fzcheck.i18n import msg
 from fzcheck.model import Paragraph, RawDocument
 
 _BOMS = (
@@ -79,7 +80,7 @@ def decode(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             pass
     if b"\x00" in data[:4096]:
-        raise InputError("binary data, not a text file (it contains NUL bytes)")
+        raise InputError(msg("in.binary"))
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -93,8 +94,7 @@ def decode(data: bytes) -> tuple[str, str]:
             return data.decode(enc), enc
         except UnicodeDecodeError:
             continue
-    raise InputError("cannot decode the text (not UTF-8, UTF-16, GB18030/GBK or Big5); "
-                     "save it as UTF-8 and try again")
+    raise InputError(msg("in.undecodable"))
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
