@@ -61,6 +61,107 @@ def pattern_literals(src: str, year: int | None) -> frozenset[str] | None:
     return literals(prep_pattern(src, year), required_literals)
 
 
+_JOIN_MAX = 400  # longest match a pattern scanned over joined sentences may have
+
+
+class _NotJoinable(Exception):
+    pass
+
+
+def _max_len(p: str, i: int, depth: int) -> tuple[int, int]:
+    """(longest match, index after) of the alternation starting at p[i], up to ')' or the end.
+    Only plain text, escapes of classes or punctuation, classes, groups (capturing or (?:),
+    '.', '|' and counted or optional repeats are understood; anything else raises."""
+    if depth > 50:
+        raise _NotJoinable
+    best = cur = 0
+    last = 0  # longest match of the last atom, for a quantifier after it
+    n = len(p)
+    while i < n:
+        ch = p[i]
+        if ch == ")":
+            break
+        if ch == "|":
+            best, cur, last = max(best, cur), 0, 0
+            i += 1
+            continue
+        if ch in "*+^$":
+            raise _NotJoinable  # unbounded, or an anchor
+        if ch == "?":
+            if not last and not (i and p[i - 1] in "?}"):
+                raise _NotJoinable
+            i += 1  # optional (or lazy): the longest match is unchanged
+            continue
+        if ch == "{":
+            j = p.find("}", i)
+            body = p[i + 1:j] if j > 0 else ""
+            lo, sep, hi = body.partition(",")
+            if not (lo.isdigit() and (not sep or hi.isdigit())) or not last:
+                raise _NotJoinable  # {n,} unbounded, or a brace the analysis does not read
+            times = int(hi if sep else lo)
+            cur += last * (times - 1) if times else -last
+            last = 0
+            i = j + 1
+            continue
+        if ch == "(":
+            if p.startswith("(?:", i):
+                i += 3
+            elif p.startswith("(?", i):
+                raise _NotJoinable  # look-around, flags, named or conditional groups …
+            else:
+                i += 1
+            inner, i = _max_len(p, i, depth + 1)
+            if i >= n or p[i] != ")":
+                raise _NotJoinable
+            i += 1
+            last = inner
+        elif ch == "[":
+            j = i + 1
+            if j < n and p[j] == "^":
+                j += 1
+            if j < n and p[j] == "]":
+                raise _NotJoinable  # a ']' first in the set: read as text or not, depending on the version
+            while j < n and p[j] != "]":
+                if p[j] == "[":
+                    raise _NotJoinable  # a nested set (V1) or a POSIX class
+                j += 2 if p[j] == "\\" else 1
+            if j >= n:
+                raise _NotJoinable
+            i = j + 1
+            last = 1
+        elif ch == "\\":
+            nxt = p[i + 1:i + 2]
+            if not nxt or (nxt.isalnum() and nxt not in "dDsSwW"):
+                raise _NotJoinable  # \b \A \Z \G \K, back-references, \p{…}, \N{…} …
+            i += 2
+            last = 1
+        else:
+            i += 1
+            last = 1
+        cur += last
+        if cur > _JOIN_MAX * 4:
+            raise _NotJoinable
+    return max(best, cur), i
+
+
+@functools.lru_cache(maxsize=1024)
+def joinable(pattern: regex.Pattern) -> bool:
+    """Whether the pattern's matches in sentences joined by a newline are exactly its matches
+    in each sentence, wherever a match lies inside one sentence: nothing in it looks outside
+    the match (no anchor, boundary or look-around), it never matches the empty string, and
+    its matches are short (no unbounded repeat, so that the work on the joined text is the
+    sum of the work on each sentence)."""
+    if pattern.flags & ~(regex.UNICODE | regex.VERSION0):
+        return False
+    try:
+        longest, end = _max_len(pattern.pattern, 0, 0)
+    except (_NotJoinable, ValueError):
+        return False
+    if end != len(pattern.pattern) or not 0 < longest <= _JOIN_MAX:
+        return False
+    return pattern.match("") is None
+
+
 class MatchContext:
     """One per document, shared by every rule: compiled context patterns, per-sentence facts
     and the prefilter's index of the document's text."""
@@ -83,12 +184,73 @@ class MatchContext:
         self.not_deeds = [(nd.reason, nd.where, nd.patterns.compiled(self.year)) for nd in ctx.not_deeds]
         self.reason_titles = {nd.reason: nd.title for nd in ctx.not_deeds}
         self._deed_cache: dict[tuple[int, int], object] = {}
+        self._may_cache: dict[str, frozenset[int] | None] = {}
+        self._anchor_cache: dict[str, dict[int, list[tuple[int, int]]]] = {}
+
+    def anchor_spans(self, pat: SafePattern, need: list[int]) -> dict[int, list[tuple[int, int]]]:
+        """The spans of the pattern's matches in each of the sentences ``need`` (as finditer on
+        each sentence finds them), kept for the document. A pattern that is :func:`joinable` runs
+        once over those sentences joined by newlines: a match inside one sentence is a match of
+        that sentence alone; the sentences a match runs across or between are scanned alone, and
+        the joined scan goes on after them."""
+        cache = self._anchor_cache.setdefault(pat.compiled.pattern, {})
+        missing = [i for i in dict.fromkeys(need) if i not in cache]
+        if not missing:
+            return cache
+        texts = [self.doc.sentences[i].text for i in missing]
+        if len(missing) == 1 or not joinable(pat.compiled):
+            for i, text in zip(missing, texts):
+                cache[i] = [m.span() for m in pat.finditer(text)]
+            return cache
+        starts = []
+        pos = 0
+        for text in texts:
+            starts.append(pos)
+            pos += len(text) + 1
+        joined = "\n".join(texts)
+        found: list[list[tuple[int, int]]] = [[] for _ in texts]
+        alone: list[int] = []
+        p = 0
+        while True:
+            resume = None
+            for m in (pat.finditer(joined, p) if p else pat.finditer(joined)):
+                a, b = m.span()
+                k = bisect.bisect_right(starts, a) - 1
+                end_k = starts[k] + len(texts[k])
+                if a < end_k and b <= end_k:
+                    found[k].append((a - starts[k], b - starts[k]))
+                    continue
+                last = bisect.bisect_right(starts, b - 1) - 1  # the sentence of the match's last character
+                alone.extend(range(k if a < end_k else k + 1, last + 1))
+                resume = last + 1
+                break
+            if resume is None or resume >= len(texts):
+                break
+            p = starts[resume]
+        for k in alone:
+            found[k] = [m.span() for m in pat.finditer(texts[k])]
+        for i, spans in zip(missing, found):
+            cache[i] = spans
+        return cache
+
+    def may(self, pat: SafePattern, i: int) -> bool:
+        """Whether sentence i holds one of the literals every match of the pattern needs (the
+        prefilter's answer, once per pattern and document): when it does not, neither the
+        sentence nor any clause of it, nor any text after a position in it, can match, and
+        the pattern need not run (the same answer, without the call)."""
+        key = pat.compiled.pattern
+        try:
+            where = self._may_cache[key]
+        except KeyError:
+            req = None if pat.compiled.flags & ~(regex.UNICODE | regex.VERSION0) else literals(key, required_literals)
+            where = self._may_cache[key] = None if req is None else frozenset(self._index().sentences_with(req))
+        return where is None or i in where
 
     # -- facts about sentences ---------------------------------------------------
     def is_plan(self, i: int) -> bool:
         if i not in self._plan_cache:
             s = self.doc.sentences[i]
-            self._plan_cache[i] = bool(self._plan and self._plan.search(s.text))
+            self._plan_cache[i] = bool(self._plan and self.may(self._plan, i) and self._plan.search(s.text))
         return self._plan_cache[i]
 
     def titles(self, i: int) -> list[tuple[int, int]]:
@@ -123,8 +285,9 @@ class MatchContext:
             return False
         key = (kind, i, *self._clause_span(i, start, end))
         found = self._clause_facts.get(key)
-        if found is None:
-            found = self._clause_facts[key] = bool(pattern.search(self.clause(i, start, end)))
+        if found is None:  # the clause is split first, as before, whether or not the pattern runs
+            found = self._clause_facts[key] = (self.may(pattern, i)
+                                               and bool(pattern.search(self.clause(i, start, end))))
         return found
 
     def is_lacking(self, i: int, start: int, end: int) -> bool:
@@ -141,7 +304,7 @@ class MatchContext:
             if pat is None or reason in allow:
                 continue
             if where == "after":
-                hit = pat.match(text, end) is not None
+                hit = self.may(pat, i) and pat.match(text, end) is not None
             elif where == "alone":  # the sentence matches and nothing stands under it
                 nxt = i + 1
                 sentences = self.doc.sentences
@@ -156,7 +319,8 @@ class MatchContext:
                 else:
                     spans = self._deed_cache.get(key)
                     if spans is None:
-                        spans = self._deed_cache[key] = [m.span() for m in pat.finditer(text)]
+                        spans = self._deed_cache[key] = ([m.span() for m in pat.finditer(text)]
+                                                         if self.may(pat, i) else [])
                     hit = _within((start, end), spans)  # type: ignore[arg-type]
             if hit:
                 return reason
@@ -166,7 +330,7 @@ class MatchContext:
         key = (k, -1 - i)
         found = self._deed_cache.get(key)
         if found is None:
-            found = self._deed_cache[key] = bool(pat.search(self.doc.sentences[i].text))
+            found = self._deed_cache[key] = self.may(pat, i) and bool(pat.search(self.doc.sentences[i].text))
         return bool(found)
 
     # -- keyword prefilter ---------------------------------------------------------
@@ -269,11 +433,6 @@ class _Spans:
         return k > 0 and self.reach[k - 1] >= span[1]
 
 
-def _spans(ctx: MatchContext, group: Group, text: str) -> list[tuple[int, int]]:
-    pat = group.compiled(ctx.year)
-    return [m.span() for m in pat.finditer(text)] if pat is not None else []
-
-
 def find_hits(ctx: MatchContext, m: Matcher, collective: bool = False, judge_deeds: bool = False) -> list[Hit]:
     """Hits of a matcher. With judge_deeds (an element's evidence), mentions that are not
     the unit's deed (look-alikes, quoted titles, context.not_deeds) come back as
@@ -295,26 +454,32 @@ def find_hits(ctx: MatchContext, m: Matcher, collective: bool = False, judge_dee
     else:  # the whole unit still makes the text that `all` and `none` look at
         keep = set(cand)
         units = [u for u in ctx.units(m.unit) if not keep.isdisjoint(u)]
+    heads_only = m.unit == "heading"
+    visit = [i for unit in units for i in unit
+             if (keep is None or i in keep)
+             and not (sentences[i].is_heading and not m.headings or heads_only and not sentences[i].is_heading)]
+    spans_of = ctx.anchor_spans(anchors, visit) if visit else {}
+    mask = m.mask.compiled(ctx.year) if m.mask else None
+    masks_of = ctx.anchor_spans(mask, [i for i in visit if spans_of[i]]) if mask is not None else {}
     for unit in units:
         found: list[tuple[int, int, int, str]] = []
         for i in unit:
             if keep is not None and i not in keep:
                 continue
             s = sentences[i]
-            if s.is_heading and not m.headings or m.unit == "heading" and not s.is_heading:
+            if s.is_heading and not m.headings or heads_only and not s.is_heading:
                 continue
-            matches = anchors.finditer(s.text)
+            matches = spans_of[i]
             if not matches:
                 continue
-            masks = _spans(ctx, m.mask, s.text) if m.mask else []
+            masks = masks_of[i] if mask is not None else []
             titles = [] if m.titles else ctx.titles(i)
             if len(matches) > 8 and len(masks) + len(titles) > 8:  # many of both: bisect
                 masked, titled = _Spans(masks), _Spans(titles)
                 overlaps, within = masked.overlaps, titled.contains
             else:
                 overlaps, within = (lambda sp: _overlaps(sp, masks)), (lambda sp: _within(sp, titles))
-            for mt in matches:
-                span = mt.span()
+            for span in matches:
                 if span[0] == span[1]:
                     continue
                 reason = LOOKALIKE if overlaps(span) else TITLE if within(span) else ""
