@@ -15,7 +15,7 @@ SAMPLE = ROOT / "samples" / "qinghe-town-2023.txt"
 # what a check of a .txt report with a cached rule set never needs
 NOT_NEEDED = ["yaml", "jsonschema", "fzcheck.app.serve", "fzcheck.app.annotate_cmd", "fzcheck.render.summary",
               "fzcheck.rules.validate", "fzcheck.engine.waivers", "zipfile", "docx", "lxml", "pdfminer",
-              "importlib.resources"]
+              "importlib.resources", "opencc"]  # opencc: the sample is simplified text (tests/test_t2s_skip.py)
 
 PROBE = r"""
 import json, sys

@@ -160,6 +160,14 @@ def _furniture(texts: list[str]) -> tuple[int, int]:
 
 
 @functools.lru_cache(maxsize=1)
+def _changing() -> frozenset[str] | None:
+    """The characters OpenCC's t2s would change (None: unknown, convert every paragraph)."""
+    from fzcheck.perf.cache import t2s_changing
+
+    return t2s_changing()
+
+
+@functools.lru_cache(maxsize=1)
 def _converter() -> Callable[[str], str]:
     import opencc
 
@@ -256,7 +264,9 @@ def _normalize(s: str) -> tuple[str, list[int]]:
         t.sub(_PINYIN, _drop_pinyin)
         if t.s == before:
             break
-    t.map_chars(_converter())
+    changing = _changing()
+    if changing is None or not changing.isdisjoint(t.s):  # OpenCC is loaded only for text it changes
+        t.map_chars(_converter())
     stripped = t.s.lstrip()
     lead = len(t.s) - len(stripped)
     fixed = repair_shifted_heading(stripped)

@@ -12,8 +12,9 @@ validated data) is read back instead.
   package itself pickles a pattern to (its compiled code), keyed by the package's
   version, so that a run rebuilds them instead of compiling them again.
 * Key: a hash of the rule file's path and bytes, the fzcheck version and the Python
-  version, and a digest of the content of every file of the fzcheck package (so that an
-  edited or moved module never reads an entry its older self wrote). An entry lists
+  version, and a digest of every file of the fzcheck package (its path, size, inode and
+  modification and status-change times; its content on a file system with whole-second
+  times), so that an edited or moved module never reads an entry its older self wrote. An entry lists
   every file read while loading (``extends``) with the hash of the text read; the entry
   is used only when all of them still hold that text.
 * Safe: only successful loads are stored (errors are always found afresh); an entry
@@ -77,26 +78,47 @@ def _digest(*parts: bytes | str) -> str:
 _STATE: list[str] = []
 
 
+def _package_files(root: str) -> list[tuple[str, str]]:
+    """(path inside the package, full path) of every source and data file, in a stable order."""
+    out = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith((".py", ".json", ".yaml")):
+                full = os.path.join(folder, name)
+                out.append((os.path.relpath(full, root).replace(os.sep, "/"), full))
+    return out
+
+
 def _code_state() -> str:
-    """The fzcheck version, the Python version, the entry format and a digest of the content of
-    every source and data file of the package (by its path inside the package): an edited,
-    moved or renamed module gives another key, so an older entry can never look fresh.
-    Computed once per process."""
+    """The fzcheck version, the Python version, the entry format and a digest of every source and
+    data file of the package: its path inside the package, size, inode and modification and
+    status-change times in nanoseconds (an edit, a move, a rename, a file replaced or restored
+    with its old modification time all change one of them, the status-change time being
+    set by the system on every write), so an older entry can never look fresh. On a file
+    system whose times are whole seconds (an edit within the same second could keep them),
+    the files' content instead. Computed once per process."""
     if not _STATE:
         from fzcheck import __version__
 
         root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the fzcheck package
+        files = _package_files(root)
         h = _sha256()
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            for name in sorted(files):
-                if not name.endswith((".py", ".json", ".yaml")):
-                    continue
-                full = os.path.join(folder, name)
-                rel = os.path.relpath(full, root).replace(os.sep, "/")
+        fine = False
+        for rel, full in files:
+            try:
+                st = os.stat(full)
+            except OSError:
+                h.update(_digest(rel, "\0unreadable").encode())
+                continue
+            fine = fine or bool(st.st_mtime_ns % 1_000_000_000 or st.st_ctime_ns % 1_000_000_000)
+            h.update(_digest(rel, f"{st.st_size}:{st.st_ino}:{st.st_mtime_ns}:{st.st_ctime_ns}").encode())
+        if not fine:  # whole-second times: the content itself
+            h = _sha256()
+            for rel, full in files:
                 data = _read_bytes(full)
                 h.update(_digest(rel, data if data is not None else b"\0unreadable").encode())
-        _STATE.append("|".join([__version__, sys.version, str(FORMAT), h.hexdigest()]))
+        _STATE.append("|".join([__version__, sys.version, str(FORMAT), ("stat:" if fine else "") + h.hexdigest()]))
     return _STATE[0]
 
 
@@ -395,3 +417,95 @@ def literals(source: str, compute: Callable[[str], Any]) -> Any:
     value = compute(source)
     _LITERALS.add(source, (None if value is None else tuple(sorted(value)),))
     return value
+
+
+# -- the characters OpenCC's t2s would change -----------------------------------------
+def _opencc_share() -> str | None:
+    """OpenCC's data folder, found without importing OpenCC (which loads its library)."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec("opencc")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.origin:
+        return None
+    return os.path.join(os.path.dirname(spec.origin), "clib", "share", "opencc")
+
+
+def t2s_changing(config: str = "t2s.json") -> frozenset[str] | None:
+    """The characters OpenCC's ``t2s`` dictionaries change: of each entry whose conversion differs
+    from its key, the key's characters that differ (all of them when the lengths differ;
+    TSPhrases' 瞭解 → 了解 puts 瞭 in, though 瞭 alone stays 瞭), or None
+    when that cannot be known (caching off, no dictionary tool, a ``t2s.json`` in the working
+    folder that OpenCC would read instead, anything unexpected): then every paragraph goes
+    through OpenCC as before. A text with none of these characters is its own conversion:
+    each dictionary match in it is an entry that maps its key to itself, character for character.
+
+    Kept in the cache under the configuration's bytes and each dictionary file's path, size,
+    inode and modification and change times (an updated or edited dictionary gives another
+    key); built once with OpenCC's own ``opencc_dict``."""
+    if not enabled() or os.path.isfile(config):
+        return None
+    share = _opencc_share()
+    if share is None:
+        return None
+    import re as _re
+
+    try:
+        path = os.path.join(share, config)
+        with open(path, "rb") as fh:
+            conf = fh.read()
+        files = [os.path.join(share, f) for f in _re.findall(r'"file"\s*:\s*"([^"\\/]+)"', conf.decode("utf-8"))]
+        stamps = [_stamp(f) for f in [path, *files]]
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not files:
+        return None
+    key = _digest("t2s", str(FORMAT), conf, *files, *stamps)
+    hit = _get("t2s", key)
+    if isinstance(hit, tuple) and len(hit) == 1 and isinstance(hit[0], str):
+        return frozenset(hit[0])
+    chars = _t2s_build(share, files)
+    if chars is None:
+        return None
+    _put("t2s", key, ("".join(sorted(chars)),))
+    return frozenset(chars)
+
+
+def _stamp(path: str) -> str:
+    st = os.stat(path)
+    return f"{st.st_size}:{st.st_ino}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+
+
+def _t2s_build(share: str, files: list[str]) -> set[str] | None:
+    import subprocess
+    import tempfile
+
+    tool = os.path.join(os.path.dirname(os.path.dirname(share)), "bin", "opencc_dict")
+    if not os.path.isfile(tool):
+        return None
+    chars: set[str] = set()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for n, f in enumerate(files):
+                out = os.path.join(tmp, f"{n}.txt")
+                subprocess.run([tool, "-i", f, "-o", out, "-f", "ocd2", "-t", "text"], check=True,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               timeout=60)
+                with open(out, encoding="utf-8") as fh:
+                    lines = fh.read().splitlines()
+                if not lines:
+                    return None
+                for line in lines:
+                    k, sep, values = line.partition("\t")
+                    if not sep or not k:
+                        return None
+                    first = values.split(" ")[0]
+                    if len(first) != len(k):
+                        chars.update(k)
+                    else:  # only the characters it changes (any match of the entry holds one)
+                        chars.update(a for a, b in zip(k, first) if a != b)
+    except (OSError, subprocess.SubprocessError, UnicodeDecodeError):
+        return None
+    return chars
