@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import stat
 import re
-from pathlib import Path
 from typing import Callable
 
 from fzcheck.errors import InputError
@@ -36,6 +35,13 @@ _OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")
 _HTML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title)\b",
                          re.IGNORECASE | re.DOTALL)
 _HTML_ANY = re.compile(rb"<(html|body)\b[^>]*>", re.IGNORECASE)
+
+
+def _suffix(path: str | os.PathLike[str]) -> str:
+    """pathlib's suffix of a path's last part (.txt; "" for .bashrc or "name."), without pathlib."""
+    name = os.path.basename(os.fspath(path).rstrip("/" + os.sep))
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
 
 
 def _ole2_kind(data: bytes, suffix: str) -> str:
@@ -135,12 +141,12 @@ def _reader_for(kind: str) -> Reader:
 
 
 def read_document(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument:
-    p = Path(path)
+    p = os.fspath(path)
     name = str(path)
     try:
-        if p.is_dir():
+        if os.path.isdir(p or "."):  # as pathlib: "" is the current folder
             raise InputError(msg("in.folder"), name)
-        st = p.stat()
+        st = os.stat(p)
         if not stat.S_ISREG(st.st_mode):
             raise InputError(msg("in.not_regular"), name)
         size = st.st_size
@@ -159,7 +165,7 @@ def read_document(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYT
     if max_bytes and len(data) > max_bytes:
         raise InputError(msg("in.too_big_read", limit=f"{max_bytes / 1048576:.1f}"), name)
     try:
-        kind = sniff(data, p.suffix.lower())
+        kind = sniff(data, _suffix(p).lower())
         doc = _reader_for(kind)(name, data)
     except InputError as exc:
         exc.path = exc.path or name
@@ -187,8 +193,10 @@ def iter_report_files(paths: list[str], warn: Callable[[str, str], None] | None 
 
     out: list[str] = []
     for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
+        if os.path.isdir(raw or "."):
+            from pathlib import Path  # only for a folder (its walk's paths as before)
+
+            p = Path(raw)
             top = os.path.realpath(p)
             seen: set[str] = set()
             for root, dirs, files in os.walk(p, followlinks=True):

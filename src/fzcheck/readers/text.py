@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 
+from fzcheck import lazyre
 from fzcheck.errors import InputError
 from fzcheck.i18n import msg
 from fzcheck.model import Paragraph, RawDocument
@@ -97,9 +98,10 @@ def decode(data: bytes) -> tuple[str, str]:
     raise InputError(msg("in.undecodable"))
 
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_MOJIBAKE_HINT = re.compile(r"[\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2018-\u203a\ue000-\uf8ff]"
-                            r"|[娉鏀寤骞鎶锛绔棰灏銆鍙缁鐨閮鏈浜瀹璁欢]")
+# regex patterns through fzcheck.lazyre: rebuilt from the compiled-pattern cache, not compiled every run
+_HAN = lazyre.compile(r"[\u4e00-\u9fff]")
+_MOJIBAKE_HINT = lazyre.compile(r"[\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2018-\u203a\ue000-\uf8ff]"
+                                r"|[娉鏀寤骞鎶锛绔棰灏銆鍙缁鐨閮鏈浜瀹璁欢]")
 
 
 def _cp1252_bytes(line: str) -> bytes | None:
