@@ -61,60 +61,97 @@ def pattern_literals(src: str, year: int | None) -> frozenset[str] | None:
     return literals(prep_pattern(src, year), required_literals)
 
 
-_JOIN_MAX = 400  # longest match a pattern scanned over joined sentences may have
+_JOIN_MAX = 400  # longest stretch a match may reach over a separator (counted repeats of what can match it)
+_SEPARATORS = ("\n", "\x00")  # joining characters tried, in this order
 
 
 class _NotJoinable(Exception):
     pass
 
 
-def _max_len(p: str, i: int, depth: int) -> tuple[int, int]:
-    """(longest match, index after) of the alternation starting at p[i], up to ')' or the end.
-    Only plain text, escapes of classes or punctuation, classes, groups (capturing or (?:),
-    '.', '|' and counted or optional repeats are understood; anything else raises."""
+@functools.lru_cache(maxsize=4096)
+def _atom_matches(atom: str, sep: str) -> bool:
+    """Whether one character class, escape or character matches the separator."""
+    try:
+        return regex.fullmatch(atom, sep) is not None
+    except regex.error:
+        raise _NotJoinable from None
+
+
+def _scan(p: str, i: int, sep: str, depth: int, in_look: bool) -> tuple[int, int, bool, int]:
+    """(shortest match, longest reach, whether it can match the separator, index after) of the
+    alternation starting at p[i], up to ')' or the end. Understood: text, escapes of classes
+    or punctuation, classes, '.', groups (capturing or (?:), look-arounds whose body never
+    matches the separator, '|', and repeats (an unbounded one only of what never matches the
+    separator); anything else raises."""
     if depth > 50:
         raise _NotJoinable
-    best = cur = 0
-    last = 0  # longest match of the last atom, for a quantifier after it
+    best_min, best_reach, any_sep = None, 0, False
+    cur_min = cur_reach = 0
+    atom: tuple[int, int, bool] | None = None  # the last atom: (min, reach, matches sep)
     n = len(p)
     while i < n:
         ch = p[i]
         if ch == ")":
             break
         if ch == "|":
-            best, cur, last = max(best, cur), 0, 0
+            best_min = cur_min if best_min is None else min(best_min, cur_min)
+            best_reach = max(best_reach, cur_reach)
+            cur_min = cur_reach = 0
+            atom = None
             i += 1
             continue
-        if ch in "*+^$":
-            raise _NotJoinable  # unbounded, or an anchor
-        if ch == "?":
-            if not last and not (i and p[i - 1] in "?}"):
-                raise _NotJoinable
-            i += 1  # optional (or lazy): the longest match is unchanged
-            continue
-        if ch == "{":
-            j = p.find("}", i)
-            body = p[i + 1:j] if j > 0 else ""
-            lo, sep, hi = body.partition(",")
-            if not (lo.isdigit() and (not sep or hi.isdigit())) or not last:
-                raise _NotJoinable  # {n,} unbounded, or a brace the analysis does not read
-            times = int(hi if sep else lo)
-            cur += last * (times - 1) if times else -last
-            last = 0
-            i = j + 1
+        if ch in "^$":
+            raise _NotJoinable  # an anchor
+        if ch in "?*+{":
+            if atom is None:
+                raise _NotJoinable  # a repeat of nothing, of a look-around, or a repeat repeated
+            a_min, a_reach, a_sep = atom
+            if ch == "{":
+                j = p.find("}", i)
+                lo, comma, hi = (p[i + 1:j] if j > 0 else "x").partition(",")
+                if not lo.isdigit() or (comma and hi and not hi.isdigit()):
+                    raise _NotJoinable  # a brace the analysis does not read (fuzzy matching …)
+                lo_n, hi_n = int(lo), (None if comma and not hi else int(hi or lo))
+                i = j + 1
+            else:
+                lo_n, hi_n = (0, 1) if ch == "?" else (0 if ch == "*" else 1, None)
+                i += 1
+            if hi_n is None and a_sep:
+                raise _NotJoinable  # an unbounded repeat that could run over separators
+            # undo the atom's single count, then count it as repeated
+            cur_min += a_min * (lo_n - 1)
+            cur_reach += (a_reach * (hi_n - 1) if hi_n is not None else -a_reach) if a_sep else -a_reach
+            atom = None
+            if i < n and p[i] == "?":
+                i += 1  # lazy
+            elif i < n and p[i] == "+":
+                raise _NotJoinable  # possessive
             continue
         if ch == "(":
+            look = next((k for k in ("(?<=", "(?<!", "(?=", "(?!") if p.startswith(k, i)), None)
+            if look:
+                if in_look:
+                    raise _NotJoinable
+                _, _, inner_sep, i = _scan(p, i + len(look), sep, depth + 1, True)
+                if inner_sep:
+                    raise _NotJoinable  # it could see past a sentence's edge
+                if i >= n or p[i] != ")":
+                    raise _NotJoinable
+                i += 1
+                atom = None  # zero-width: never repeated
+                continue
             if p.startswith("(?:", i):
                 i += 3
             elif p.startswith("(?", i):
-                raise _NotJoinable  # look-around, flags, named or conditional groups …
+                raise _NotJoinable  # flags, named, atomic or conditional groups …
             else:
                 i += 1
-            inner, i = _max_len(p, i, depth + 1)
+            a_min, a_reach, a_sep, i = _scan(p, i, sep, depth + 1, in_look)
             if i >= n or p[i] != ")":
                 raise _NotJoinable
             i += 1
-            last = inner
+            atom = (a_min, a_reach, a_sep)
         elif ch == "[":
             j = i + 1
             if j < n and p[j] == "^":
@@ -127,39 +164,49 @@ def _max_len(p: str, i: int, depth: int) -> tuple[int, int]:
                 j += 2 if p[j] == "\\" else 1
             if j >= n:
                 raise _NotJoinable
+            m = _atom_matches(p[i:j + 1], sep)
+            atom = (1, 1 if m else 0, m)
             i = j + 1
-            last = 1
         elif ch == "\\":
             nxt = p[i + 1:i + 2]
             if not nxt or (nxt.isalnum() and nxt not in "dDsSwW"):
                 raise _NotJoinable  # \b \A \Z \G \K, back-references, \p{…}, \N{…} …
+            m = _atom_matches(p[i:i + 2], sep)
+            atom = (1, 1 if m else 0, m)
             i += 2
-            last = 1
         else:
+            m = _atom_matches(regex.escape(ch) if ch != "." else ".", sep)
+            atom = (1, 1 if m else 0, m)
             i += 1
-            last = 1
-        cur += last
-        if cur > _JOIN_MAX * 4:
+        cur_min += atom[0]
+        cur_reach += atom[1]
+        any_sep = any_sep or atom[2]
+        if cur_reach > _JOIN_MAX:
             raise _NotJoinable
-    return max(best, cur), i
+    best_min = cur_min if best_min is None else min(best_min, cur_min)
+    return best_min, max(best_reach, cur_reach), any_sep, i
 
 
 @functools.lru_cache(maxsize=1024)
-def joinable(pattern: regex.Pattern) -> bool:
-    """Whether the pattern's matches in sentences joined by a newline are exactly its matches
-    in each sentence, wherever a match lies inside one sentence: nothing in it looks outside
-    the match (no anchor, boundary or look-around), it never matches the empty string, and
-    its matches are short (no unbounded repeat, so that the work on the joined text is the
-    sum of the work on each sentence)."""
+def joinable(pattern: regex.Pattern) -> str | None:
+    """The character to join sentences with so that the pattern's matches in the joined text,
+    wherever a match lies inside one sentence, are exactly its matches in each sentence alone;
+    None when there is none. The pattern never matches the empty string; nothing in it looks
+    outside its match except look-arounds whose body never matches the separator (so that,
+    at a sentence's edge, they see what they would at the string's edge: nothing they could
+    match); no anchor or word boundary; an unbounded repeat only of what never matches the
+    separator, and a bounded reach over it (the work on the joined text stays the sum of the
+    work on each sentence)."""
     if pattern.flags & ~(regex.UNICODE | regex.VERSION0):
-        return False
-    try:
-        longest, end = _max_len(pattern.pattern, 0, 0)
-    except (_NotJoinable, ValueError):
-        return False
-    if end != len(pattern.pattern) or not 0 < longest <= _JOIN_MAX:
-        return False
-    return pattern.match("") is None
+        return None
+    for sep in _SEPARATORS:
+        try:
+            shortest, _, _, end = _scan(pattern.pattern, 0, sep, 0, False)
+        except (_NotJoinable, ValueError, RecursionError):
+            continue
+        if end == len(pattern.pattern) and shortest > 0:
+            return sep
+    return None
 
 
 class MatchContext:
@@ -190,7 +237,7 @@ class MatchContext:
     def anchor_spans(self, pat: SafePattern, need: list[int]) -> dict[int, list[tuple[int, int]]]:
         """The spans of the pattern's matches in each of the sentences ``need`` (as finditer on
         each sentence finds them), kept for the document. A pattern that is :func:`joinable` runs
-        once over those sentences joined by newlines: a match inside one sentence is a match of
+        once over those sentences joined (by a character the pattern cannot see past): a match inside one sentence is a match of
         that sentence alone; the sentences a match runs across or between are scanned alone, and
         the joined scan goes on after them."""
         cache = self._anchor_cache.setdefault(pat.compiled.pattern, {})
@@ -198,7 +245,8 @@ class MatchContext:
         if not missing:
             return cache
         texts = [self.doc.sentences[i].text for i in missing]
-        if len(missing) == 1 or not joinable(pat.compiled):
+        sep = joinable(pat.compiled) if len(missing) > 1 else None
+        if sep is None:
             for i, text in zip(missing, texts):
                 cache[i] = [m.span() for m in pat.finditer(text)]
             return cache
@@ -207,7 +255,7 @@ class MatchContext:
         for text in texts:
             starts.append(pos)
             pos += len(text) + 1
-        joined = "\n".join(texts)
+        joined = sep.join(texts)
         found: list[list[tuple[int, int]]] = [[] for _ in texts]
         alone: list[int] = []
         p = 0
@@ -281,13 +329,12 @@ class MatchContext:
     def _clause_says(self, kind: str, pattern, i: int, start: int, end: int) -> bool:
         """Whether the pattern is found in the clause around a hit; once per clause, so that
         the many hits of one long clause do not each search it again."""
-        if not pattern:
+        if not pattern or not self.may(pattern, i):  # no clause of a sentence without its literals matches
             return False
         key = (kind, i, *self._clause_span(i, start, end))
         found = self._clause_facts.get(key)
-        if found is None:  # the clause is split first, as before, whether or not the pattern runs
-            found = self._clause_facts[key] = (self.may(pattern, i)
-                                               and bool(pattern.search(self.clause(i, start, end))))
+        if found is None:
+            found = self._clause_facts[key] = bool(pattern.search(self.clause(i, start, end)))
         return found
 
     def is_lacking(self, i: int, start: int, end: int) -> bool:
