@@ -249,6 +249,24 @@ def repair_shifted_heading(s: str) -> tuple[str, int] | None:
     return f"（{number}）", end
 
 
+@functools.lru_cache(maxsize=1)
+def _marker_literals() -> tuple[str, ...] | None:
+    """Literals one of which every match of a marker (noise.yaml) or of a pinyin annotation
+    contains (the keyword prefilter's analysis), or None when some pattern needs none."""
+    from fzcheck.perf.cache import literals
+    from fzcheck.perf.prefilter import required_literals
+
+    out: set[str] = set()
+    for pat in [*_patterns()[1], _PINYIN.compiled()]:
+        if pat.flags & ~(regex.UNICODE | regex.VERSION0):
+            return None
+        req = literals(pat.pattern, required_literals)
+        if req is None:
+            return None
+        out.update(req)
+    return tuple(sorted(out)) if len(out) <= 16 else None
+
+
 def normalize_text(s: str) -> str:
     """Normalize one string (no offsets); used for patterns and tests."""
     return _normalize(s)[0]
@@ -257,13 +275,15 @@ def normalize_text(s: str) -> str:
 def _normalize(s: str) -> tuple[str, list[int]]:
     noise, markers = _patterns()
     t = _Text(fold_compat(s), list(range(len(s))))
-    for pat in markers:
-        t.sub(pat, lambda m: "")
-    for _ in range(3):  # nested annotations such as 執((zhí)zhí)
-        before = t.s
-        t.sub(_PINYIN, _drop_pinyin)
-        if t.s == before:
-            break
+    needed = _marker_literals()
+    if needed is None or any(lit in t.s for lit in needed):  # else no marker nor pinyin can match: no change
+        for pat in markers:
+            t.sub(pat, lambda m: "")
+        for _ in range(3):  # nested annotations such as 執((zhí)zhí)
+            before = t.s
+            t.sub(_PINYIN, _drop_pinyin)
+            if t.s == before:
+                break
     changing = _changing()
     if changing is None or not changing.isdisjoint(t.s):  # OpenCC is loaded only for text it changes
         t.map_chars(_converter())
