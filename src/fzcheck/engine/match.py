@@ -26,7 +26,7 @@ from fzcheck.model import (ACHIEVEMENTS, FIRST_RESPONSIBLE, HIT_DONE, HIT_EXCLUD
                            NEXT_YEAR, OTHER, SHORTCOMINGS, Document, Evidence, Sentence)
 from fzcheck.engine.outline import iter_sections
 from fzcheck.perf.cache import literals
-from fzcheck.perf.prefilter import TextIndex, required_literals
+from fzcheck.perf.prefilter import TextIndex, _any_of, required_literals
 from fzcheck.rules.model import Matcher, RuleSet
 from fzcheck.rules.patterns import Group, SafePattern, compile_pattern, prep_pattern
 
@@ -209,6 +209,15 @@ def joinable(pattern: regex.Pattern) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
+def _context_literals(source: str, flags: int) -> tuple[str, ...] | None:
+    """The prefilter's required literals of a compiled pattern (None: it needs none, or has flags)."""
+    if flags & ~(regex.UNICODE | regex.VERSION0):
+        return None
+    req = literals(source, required_literals)
+    return None if req is None else tuple(sorted(req))
+
+
 class MatchContext:
     """One per document, shared by every rule: compiled context patterns, per-sentence facts
     and the prefilter's index of the document's text."""
@@ -231,8 +240,74 @@ class MatchContext:
         self.not_deeds = [(nd.reason, nd.where, nd.patterns.compiled(self.year)) for nd in ctx.not_deeds]
         self.reason_titles = {nd.reason: nd.title for nd in ctx.not_deeds}
         self._deed_cache: dict[tuple[int, int], object] = {}
-        self._may_cache: dict[str, frozenset[int] | None] = {}
+        self._may_cache: dict[tuple[str, int], bool] = {}
         self._anchor_cache: dict[str, dict[int, list[tuple[int, int]]]] = {}
+
+    def anchor_spans(self, pat: SafePattern, need: list[int]) -> dict[int, list[tuple[int, int]]]:
+        """The spans of the pattern's matches in each of the sentences ``need`` (as finditer on
+        each sentence finds them), kept for the document. A pattern that is :func:`joinable` runs
+        once over those sentences joined (by a character the pattern cannot see past): a match inside one sentence is a match of
+        that sentence alone; the sentences a match runs across or between are scanned alone, and
+        the joined scan goes on after them."""
+        cache = self._anchor_cache.setdefault(pat.compiled.pattern, {})
+        missing = [i for i in dict.fromkeys(need) if i not in cache]
+        if not missing:
+            return cache
+        texts = [self.doc.sentences[i].text for i in missing]
+        sep = joinable(pat.compiled) if len(missing) > 1 else None
+        if sep is None:
+            for i, text in zip(missing, texts):
+                cache[i] = [m.span() for m in pat.finditer(text)]
+            return cache
+        starts = []
+        pos = 0
+        for text in texts:
+            starts.append(pos)
+            pos += len(text) + 1
+        joined = sep.join(texts)
+        found: list[list[tuple[int, int]]] = [[] for _ in texts]
+        alone: list[int] = []
+        p = 0
+        while True:
+            resume = None
+            for m in (pat.finditer(joined, p) if p else pat.finditer(joined)):
+                a, b = m.span()
+                k = bisect.bisect_right(starts, a) - 1
+                end_k = starts[k] + len(texts[k])
+                if a < end_k and b <= end_k:
+                    found[k].append((a - starts[k], b - starts[k]))
+                    continue
+                last = bisect.bisect_right(starts, b - 1) - 1  # the sentence of the match's last character
+                alone.extend(range(k if a < end_k else k + 1, last + 1))
+                resume = last + 1
+                break
+            if resume is None or resume >= len(texts):
+                break
+            p = starts[resume]
+        for k in alone:
+            found[k] = [m.span() for m in pat.finditer(texts[k])]
+        for i, spans in zip(missing, found):
+            cache[i] = spans
+        return cache
+
+    def may(self, pat: SafePattern, i: int) -> bool:
+        """Whether sentence i holds one of the literals every match of the pattern needs (the
+        prefilter's analysis, once per pattern): when it does not, neither the sentence nor any
+        clause of it, nor any text after a position in it, can match, and the pattern need not
+        run (the same answer, without the call). Asked of the few sentences with a hit, so
+        answered per sentence, not for the whole document."""
+        key = pat.compiled.pattern
+        found = self._may_cache.get((key, i))
+        if found is None:
+            req = _context_literals(key, pat.compiled.flags)
+            if req is None:
+                found = True
+            else:
+                text = self.doc.sentences[i].text
+                found = (any(lit in text for lit in req) if len(req) <= 8
+                         else _any_of(frozenset(req)).search(text) is not None)
+            self._may_cache[(key, i)] = found
+        return found
 
     def anchor_spans(self, pat: SafePattern, need: list[int]) -> dict[int, list[tuple[int, int]]]:
         """The spans of the pattern's matches in each of the sentences ``need`` (as finditer on
