@@ -25,7 +25,7 @@ from fzcheck.model import (ACHIEVEMENTS, FIRST_RESPONSIBLE, HIT_DONE, HIT_EXCLUD
                            HIT_PROBLEM, ITEM_MISSING, ITEM_NEGATED, ITEM_PASS, ITEM_PLAN_ONLY, ITEM_PROBLEM_ONLY,
                            NEXT_YEAR, OTHER, SHORTCOMINGS, Document, Evidence, Sentence)
 from fzcheck.engine.outline import iter_sections
-from fzcheck.perf.cache import literals
+from fzcheck.perf.cache import joinable_answer, literals
 from fzcheck.perf.prefilter import TextIndex, _any_of, required_literals
 from fzcheck.rules.model import Matcher, RuleSet
 from fzcheck.rules.patterns import Group, SafePattern, compile_pattern, prep_pattern
@@ -199,12 +199,16 @@ def joinable(pattern: regex.Pattern) -> str | None:
     work on each sentence)."""
     if pattern.flags & ~(regex.UNICODE | regex.VERSION0):
         return None
+    return joinable_answer(pattern.pattern, pattern.flags, lambda: _separator(pattern.pattern))
+
+
+def _separator(source: str) -> str | None:
     for sep in _SEPARATORS:
         try:
-            shortest, _, _, end = _scan(pattern.pattern, 0, sep, 0, False)
+            shortest, _, _, end = _scan(source, 0, sep, 0, False)
         except (_NotJoinable, ValueError, RecursionError):
             continue
-        if end == len(pattern.pattern) and shortest > 0:
+        if end == len(source) and shortest > 0:
             return sep
     return None
 

@@ -509,3 +509,21 @@ def _t2s_build(share: str, files: list[str]) -> set[str] | None:
     except (OSError, subprocess.SubprocessError, UnicodeDecodeError):
         return None
     return chars
+
+
+# -- which patterns run over joined sentences (fzcheck.engine.match.joinable) ----------
+_JOINABLE = _Memo("joinable", lambda: _digest("joinable", _code_state(), _regex_key()))
+
+
+def joinable_answer(source: str, flags: int, compute: Callable[[], str | None]) -> str | None:
+    """``compute()``, the separator a pattern may be scanned over joined sentences with (or
+    None), kept between runs like the prefilter's literals."""
+    if not enabled():
+        return compute()
+    name = f"{flags}\0{source}"
+    hit = _JOINABLE.get(name)
+    if isinstance(hit, tuple) and len(hit) == 1 and (hit[0] is None or isinstance(hit[0], str)):
+        return hit[0]
+    value = compute()
+    _JOINABLE.add(name, (value,))
+    return value
