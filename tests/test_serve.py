@@ -303,7 +303,8 @@ def test_a_worker_killed_from_outside_mid_batch(tmp_path):
     import signal
 
     with client(tmp_path, jobs=2) as c:
-        b = upload(c, *[(f"r{i:02d}.txt", SAMPLE) for i in range(30)])["id"]
+        n = 60
+        b = upload(c, *[(f"r{i:02d}.txt", SAMPLE) for i in range(n)])["id"]
         pool = c.app.state.checker().pool
         deadline = time.monotonic() + 30
         while not (getattr(pool, "_processes", None) or {}) and time.monotonic() < deadline:
@@ -313,10 +314,12 @@ def test_a_worker_killed_from_outside_mid_batch(tmp_path):
         p = wait(c, b, timeout=120)
         errors = [r for r in p["rows"] if r["state"] == "error"]
         assert len(errors) <= 1, errors  # the file it was checking (none if it was between files)
-        assert c.app.state.checker().generation == 1  # noticed: a new pool
-        assert sum(r["state"] == "done" for r in p["rows"]) >= 29
-        b2 = upload(c, ("after.txt", SAMPLE))["id"]  # the pool was made again
+        assert sum(r["state"] == "done" for r in p["rows"]) >= n - 1
+        # The checks are fast: the batch may have ended before the kill reached an idle worker,
+        # so the dead worker is noticed at the latest when the next file is sent to the pool.
+        b2 = upload(c, ("after.txt", SAMPLE))["id"]
         assert wait(c, b2, timeout=60)["rows"][0]["state"] == "done"
+        assert c.app.state.checker().generation == 1  # noticed once: a new pool, which checked it
 
 
 def test_overrule_an_item_recomputes_the_rule_and_is_exported(tmp_path):
