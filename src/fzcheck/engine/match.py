@@ -313,66 +313,6 @@ class MatchContext:
             self._may_cache[(key, i)] = found
         return found
 
-    def anchor_spans(self, pat: SafePattern, need: list[int]) -> dict[int, list[tuple[int, int]]]:
-        """The spans of the pattern's matches in each of the sentences ``need`` (as finditer on
-        each sentence finds them), kept for the document. A pattern that is :func:`joinable` runs
-        once over those sentences joined (by a character the pattern cannot see past): a match inside one sentence is a match of
-        that sentence alone; the sentences a match runs across or between are scanned alone, and
-        the joined scan goes on after them."""
-        cache = self._anchor_cache.setdefault(pat.compiled.pattern, {})
-        missing = [i for i in dict.fromkeys(need) if i not in cache]
-        if not missing:
-            return cache
-        texts = [self.doc.sentences[i].text for i in missing]
-        sep = joinable(pat.compiled) if len(missing) > 1 else None
-        if sep is None:
-            for i, text in zip(missing, texts):
-                cache[i] = [m.span() for m in pat.finditer(text)]
-            return cache
-        starts = []
-        pos = 0
-        for text in texts:
-            starts.append(pos)
-            pos += len(text) + 1
-        joined = sep.join(texts)
-        found: list[list[tuple[int, int]]] = [[] for _ in texts]
-        alone: list[int] = []
-        p = 0
-        while True:
-            resume = None
-            for m in (pat.finditer(joined, p) if p else pat.finditer(joined)):
-                a, b = m.span()
-                k = bisect.bisect_right(starts, a) - 1
-                end_k = starts[k] + len(texts[k])
-                if a < end_k and b <= end_k:
-                    found[k].append((a - starts[k], b - starts[k]))
-                    continue
-                last = bisect.bisect_right(starts, b - 1) - 1  # the sentence of the match's last character
-                alone.extend(range(k if a < end_k else k + 1, last + 1))
-                resume = last + 1
-                break
-            if resume is None or resume >= len(texts):
-                break
-            p = starts[resume]
-        for k in alone:
-            found[k] = [m.span() for m in pat.finditer(texts[k])]
-        for i, spans in zip(missing, found):
-            cache[i] = spans
-        return cache
-
-    def may(self, pat: SafePattern, i: int) -> bool:
-        """Whether sentence i holds one of the literals every match of the pattern needs (the
-        prefilter's answer, once per pattern and document): when it does not, neither the
-        sentence nor any clause of it, nor any text after a position in it, can match, and
-        the pattern need not run (the same answer, without the call)."""
-        key = pat.compiled.pattern
-        try:
-            where = self._may_cache[key]
-        except KeyError:
-            req = None if pat.compiled.flags & ~(regex.UNICODE | regex.VERSION0) else literals(key, required_literals)
-            where = self._may_cache[key] = None if req is None else frozenset(self._index().sentences_with(req))
-        return where is None or i in where
-
     # -- facts about sentences ---------------------------------------------------
     def is_plan(self, i: int) -> bool:
         if i not in self._plan_cache:
