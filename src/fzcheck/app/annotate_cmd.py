@@ -15,9 +15,7 @@ where each copy goes and writes it safely:
 from __future__ import annotations
 
 import os
-import stat
 import sys
-import tempfile
 
 import click
 
@@ -102,16 +100,14 @@ def annotate(paths, output, author, lang, rules, profile, waivers, fail_under, c
 
     Exit code 0: every copy was written; 2: a report could not be read or written.
     """
-    from fzcheck.engine.check import Options
     from fzcheck.render.annotate import MissingExtra, annotate as make, require_docx
-    from fzcheck.rules.load import load_ruleset
 
     try:
         require_docx()
     except MissingExtra as exc:
         click.echo(f"fzcheck: {exc}", err=True)
         sys.exit(EXIT_ERROR)
-    from fzcheck.app.cli import _parse_threshold, _warn_waivers
+    from fzcheck.app.cli import _parse_threshold, check_setup
     from fzcheck.app.config import from_click
     from fzcheck.i18n import set_message_lang
 
@@ -120,23 +116,9 @@ def annotate(paths, output, author, lang, rules, profile, waivers, fail_under, c
     # command line > configuration file (fzcheck.yaml found upward, or --config) > default: the
     # same settings as `fzcheck check`, so the title comment's score is check's
     settings, _ = from_click(ctx, config_path)
-    rules, lang = settings["rules"].value, settings["lang"].value
-    fail_under, waivers, profile = settings["threshold"].value, settings["waivers"].value, settings["profile"].value
+    lang = settings["lang"].value
     set_message_lang(lang)
-    ruleset = load_ruleset(rules)
-    options = Options(lang=lang, fail_under=fail_under, max_bytes=_parse_size(max_size))
-    if profile:
-        from fzcheck.rules.profiles import check_requested
-
-        check_requested(ruleset, profile)
-        options.profile = profile
-        source = settings["profile"].source
-        options.profile_source = source if source == "command line" else f"config {source}"
-    if waivers:
-        from fzcheck.engine.waivers import load_waivers
-
-        options.waivers = load_waivers(waivers)
-        _warn_waivers(options.waivers, ruleset)
+    ruleset, options = check_setup(settings, _parse_size(max_size))
     jobs = plan_outputs(list(paths), output)
     if not jobs:
         raise FzError("no report files found in " + ", ".join(paths))

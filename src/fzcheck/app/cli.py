@@ -200,16 +200,13 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
     Exit code 0: every report passes; 1: a report fails the gate (score below the
     threshold or a required rule failed); 2: usage, input or rule-set error.
     """
-    from fzcheck.engine.check import Options
     from fzcheck.readers import iter_report_files
     from fzcheck.render import Report, render
-    from fzcheck.rules.load import load_ruleset
 
     from fzcheck.app.config import from_click
 
     settings, _ = from_click(click.get_current_context(), config_path)  # command line > config file > default
-    rules, fmt, lang = settings["rules"].value, settings["format"].value, settings["lang"].value
-    fail_under, waivers, profile = settings["threshold"].value, settings["waivers"].value, settings["profile"].value
+    fmt, lang, profile = settings["format"].value, settings["lang"].value, settings["profile"].value
     from fzcheck.i18n import set_message_lang
 
     set_message_lang(lang)
@@ -223,20 +220,7 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
         fail(msg("cli.summary_formats", formats=", ".join(SUMMARY_FORMATS), fmt=fmt))
     if gaps_only and fmt not in GAPS_FORMATS:
         fail(msg("cli.gaps_formats", formats=", ".join(GAPS_FORMATS), fmt=fmt))
-    ruleset = load_ruleset(rules)
-    options = Options(lang=lang, fail_under=fail_under, max_bytes=max_size)
-    if profile:
-        from fzcheck.rules.profiles import check_requested
-
-        check_requested(ruleset, profile)
-        options.profile = profile
-        src = settings["profile"].source
-        options.profile_source = src if src == "command line" else f"config {src}"
-    if waivers:
-        from fzcheck.engine.waivers import load_waivers
-
-        options.waivers = load_waivers(waivers)
-        _warn_waivers(options.waivers, ruleset)
+    ruleset, options = check_setup(settings, max_size)
     documents, errors = [], []
     files = iter_report_files(list(paths), warn=lambda p, m: click.echo(f"fzcheck: {_shown(p)}: {m}", err=True))
     if not files:
@@ -294,6 +278,32 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
 
 
 GAPS_FORMATS = ("text", "markdown", "html")
+
+
+def check_setup(settings, max_bytes: int):
+    """The rule set and the options of a check from the effective settings (command line >
+    configuration file > default): one set-up for check, diff and annotate, so that all three
+    give one score for one file under one configuration."""
+    from fzcheck.engine.check import Options
+    from fzcheck.rules.load import load_ruleset
+
+    ruleset = load_ruleset(settings["rules"].value)
+    options = Options(lang=settings["lang"].value, fail_under=settings["threshold"].value, max_bytes=max_bytes)
+    profile = settings["profile"].value
+    if profile:
+        from fzcheck.rules.profiles import check_requested
+
+        check_requested(ruleset, profile)
+        options.profile = profile
+        source = settings["profile"].source
+        options.profile_source = source if source == "command line" else f"config {source}"
+    waivers = settings["waivers"].value
+    if waivers:
+        from fzcheck.engine.waivers import load_waivers
+
+        options.waivers = load_waivers(waivers)
+        _warn_waivers(options.waivers, ruleset)
+    return ruleset, options
 
 
 def _warn_waivers(waivers, ruleset) -> None:
@@ -354,11 +364,9 @@ def diff_cmd(old, new, rules, lang, fmt, output, profile, waivers, fail_under, c
 
     Exit code 1 when the new draft lost something a required rule had; 2 on errors.
     """
-    from fzcheck.engine.check import Options, check_path
+    from fzcheck.engine.check import check_path
     from fzcheck.engine.diff import compare, exit_code
-    from fzcheck.engine.waivers import load_waivers
     from fzcheck.render.diff import FORMATS as DIFF_FORMATS
-    from fzcheck.rules.load import load_ruleset
 
     from fzcheck.app.batch import DocumentTimeout, Limits, _Guard
     from fzcheck.app.config import from_click
@@ -366,8 +374,7 @@ def diff_cmd(old, new, rules, lang, fmt, output, profile, waivers, fail_under, c
     from fzcheck.i18n import msg, set_message_lang
 
     settings, _ = from_click(click.get_current_context(), config_path)  # command line > config file > default
-    rules, lang = settings["rules"].value, settings["lang"].value
-    fail_under, waivers, profile = settings["threshold"].value, settings["waivers"].value, settings["profile"].value
+    lang = settings["lang"].value
     set_message_lang(lang)
     src = settings["format"].source
     if src not in ("default", "command line") and settings["format"].value not in DIFF_FORMATS:
@@ -375,18 +382,7 @@ def diff_cmd(old, new, rules, lang, fmt, output, profile, waivers, fail_under, c
     fmt = output_format(output, settings["format"].value if src != "default" else fmt, src != "default",
                         DIFF_FORMATS)
     target = prepare(output, [old, new])
-    ruleset = load_ruleset(rules)
-    options = Options(lang=lang, fail_under=fail_under, max_bytes=max_size)
-    if profile:
-        from fzcheck.rules.profiles import check_requested
-
-        check_requested(ruleset, profile)
-        options.profile = profile
-        source = settings["profile"].source
-        options.profile_source = source if source == "command line" else f"config {source}"
-    if waivers:
-        options.waivers = load_waivers(waivers)
-        _warn_waivers(options.waivers, ruleset)
+    ruleset, options = check_setup(settings, max_size)
     checked = []
     for path in (old, new):
         try:
