@@ -88,6 +88,7 @@ def fold_compat(s: str) -> str:
 
 
 _ZERO_WIDTH = lazyre.compile("[\u200b\u200c\u200d\ufeff\u00ad]+")
+_ZERO_WIDTH_CHARS = frozenset("\u200b\u200c\u200d\ufeff\u00ad")
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _PINYIN = lazyre.compile(r"\(([a-zü%s]{1,7})\)" % _TONED)
@@ -95,6 +96,7 @@ _TONE_MARK = lazyre.compile(r"[%s]" % _TONED)
 _SPACE_BETWEEN_HAN = lazyre.compile(r"(?<=[\p{Han}\p{Ps}\p{Pe}\p{Pi}\p{Pf}，。、；：！？])[ \t]+"
                                     r"(?=[\p{Han}\p{Ps}\p{Pe}\p{Pi}\p{Pf}，。、；：！？])")
 _SPACE_RUN = lazyre.compile(r"[ \t\r\f\v]{2,}")
+_SPACE_RUN_CHARS = frozenset(" \t\r\f\v")
 _CN_NUM = CN_NUMERALS
 
 
@@ -274,9 +276,19 @@ def normalize_text(s: str) -> str:
 
 def _normalize(s: str) -> tuple[str, list[int]]:
     noise, markers = _patterns()
-    t = _Text(fold_compat(s), list(range(len(s))))
+    # Which characters the paragraph holds, taken once (and again only after a step changed
+    # the text): most steps need a character the paragraph lacks and leave it as it is.
+    chars = set(s)
+    if not _COMPAT:
+        fold_compat("")
+    table, compat_chars = _COMPAT
+    if not compat_chars.isdisjoint(chars):
+        s = s.translate(table)
+        chars = set(s)
+    t = _Text(s, list(range(len(s))))
     needed = _marker_literals()
-    if needed is None or any(lit in t.s for lit in needed):  # else no marker nor pinyin can match: no change
+    if needed is None or (not _marker_firsts().isdisjoint(chars)
+                          and any(lit in t.s for lit in needed)):  # else no marker nor pinyin can match: no change
         for pat in markers:
             t.sub(pat, lambda m: "")
         for _ in range(3):  # nested annotations such as 執((zhí)zhí)
@@ -284,9 +296,12 @@ def _normalize(s: str) -> tuple[str, list[int]]:
             t.sub(_PINYIN, _drop_pinyin)
             if t.s == before:
                 break
+        if t.s is not s:
+            chars = set(t.s)
     changing = _changing()
-    if changing is None or not changing.isdisjoint(t.s):  # OpenCC is loaded only for text it changes
+    if changing is None or not changing.isdisjoint(chars):  # OpenCC is loaded only for text it changes
         t.map_chars(_converter())
+        chars = set(t.s)
     stripped = t.s.lstrip()
     lead = len(t.s) - len(stripped)
     fixed = repair_shifted_heading(stripped)
@@ -295,36 +310,100 @@ def _normalize(s: str) -> tuple[str, list[int]]:
         anchor = t.src[lead] if t.src else 0
         t.s = t.s[:lead] + new + t.s[lead + n:]
         t.src = t.src[:lead] + [anchor] * len(new) + t.src[lead + n:]
-    t.sub(_ZERO_WIDTH, lambda m: "")
-    t.s = _fold_width(t.s)  # one character for one: the map stays aligned
-    t.sub(_SPACE_BETWEEN_HAN, lambda m: "")
-    t.sub(_SPACE_RUN, lambda m: " ")
+        chars = set(t.s)
+    # each pattern below needs one of a few characters: a paragraph without them is left as it is
+    if not _ZERO_WIDTH_CHARS.isdisjoint(chars):
+        t.sub(_ZERO_WIDTH, lambda m: "")
+        chars = set(t.s)
+    wide = _WIDE.intersection(chars)
+    if wide:
+        t.s = _fold_width(t.s)  # one character for one: the map stays aligned
+        chars = set(t.s)
+    if " " in chars or "\t" in chars:
+        t.sub(_SPACE_BETWEEN_HAN, lambda m: "")
+        t.sub(_SPACE_RUN, lambda m: " ")
+    elif not _SPACE_RUN_CHARS.isdisjoint(chars):  # [ \t\r\f\v]{2,}
+        t.sub(_SPACE_RUN, lambda m: " ")
     # strip, keeping the map aligned
     left = len(t.s) - len(t.s.lstrip())
     right = len(t.s.rstrip())
     return t.s[left:right], t.src[left:right]
 
 
+@functools.lru_cache(maxsize=1)
+def _marker_firsts() -> frozenset[str]:
+    """The first characters of _marker_literals(): a paragraph with none of them holds none."""
+    return frozenset(lit[0] for lit in _marker_literals() or () if lit)
+
+
 def is_noise(text: str) -> bool:
-    combined, rest = _noise_search()
-    return bool(combined is not None and combined.search(text)) or any(p.search(text) for p in rest)
+    anchored, combined, rest = _noise_search()
+    return (bool(anchored is not None and anchored.match(text)) or bool(combined is not None and combined.search(text))
+            or any(p.search(text) for p in rest))
+
+
+def _anchored(source: str) -> bool:
+    """Whether every match of the pattern starts at the start of the text: it begins with ^
+    (no MULTILINE: the caller keeps patterns with inline flags apart) and has no | outside
+    its groups. Such a pattern's search is its match at 0. False when unsure (a set the scan
+    does not read)."""
+    if not source.startswith("^"):
+        return False
+    depth, i, n = 0, 1, len(source)
+    while i < n:
+        c = source[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            j = i + 1
+            if source.startswith("^", j):
+                j += 1
+            if source.startswith("]", j):
+                return False
+            while j < n and source[j] != "]":
+                if source[j] == "[":
+                    return False  # a nested set or a POSIX class
+                j += 2 if source[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+        elif c == "|" and depth == 0:
+            return False
+        i += 1
+    return depth == 0
 
 
 _UNSAFE_TO_JOIN = lazyre.compile(r"\\[0-9g]|\(\?P?[=>&]|\(\?[a-zA-Z]*[^a-zA-Z:]|\(\?\(|\(\?R|\(\?\d")
 
 
 @functools.lru_cache(maxsize=1)
-def _noise_search() -> tuple[regex.Pattern | None, list[regex.Pattern]]:
-    """The noise patterns joined into one alternation (one search per paragraph instead of
-    one per pattern: the same answer, as any alternative matching is a match). Patterns
-    whose meaning could change when joined (back-references, inline flags, recursion)
-    stay on their own."""
+def _noise_search() -> tuple[regex.Pattern | None, regex.Pattern | None, list[regex.Pattern]]:
+    """The noise patterns joined into alternations (a couple of calls per paragraph instead of
+    one per pattern: the same answer, as any alternative matching is a match): those that
+    can only match at the start of the text, tried there alone (a search would try the
+    alternation at every position of a long paragraph, ~20 µs), and the others, searched.
+    Patterns whose meaning could change when joined (back-references, inline flags,
+    recursion) stay on their own."""
     noise, _ = _patterns()
-    joinable = [p for p in noise if not _UNSAFE_TO_JOIN.search(p.pattern)]
-    rest = [p for p in noise if _UNSAFE_TO_JOIN.search(p.pattern)]
+    joinable = [p for p in noise if not _UNSAFE_TO_JOIN.search(p.pattern) and not p.flags & ~(regex.UNICODE | regex.VERSION0)]
+    rest = [p for p in noise if p not in joinable]
     if len(joinable) < 2:
-        return None, noise
-    return compile_regex("|".join(f"(?:{p.pattern})" for p in joinable)), rest
+        return None, None, noise
+    anchored = [p for p in joinable if _anchored(p.pattern)]
+    others = [p for p in joinable if p not in anchored]
+
+    def joined(pats: list[regex.Pattern]) -> regex.Pattern | None:
+        if not pats:
+            return None
+        return pats[0] if len(pats) == 1 else compile_regex("|".join(f"(?:{p.pattern})" for p in pats))
+
+    return joined(anchored), joined(others), rest
 
 
 _LABEL_VALUE_MAX = 60  # a metadata label or value is a short line
