@@ -9,7 +9,7 @@ from typing import Any
 
 from fzcheck.engine import frontmatter, kinds, outline
 from fzcheck.engine.doctype import detect as detect_doctype
-from fzcheck.engine.match import MatchContext
+from fzcheck.engine.match import MatchContext, _context_literals
 from fzcheck.engine.normalize import normalize_document
 from fzcheck.errors import RuleSetError
 from fzcheck.i18n import t
@@ -31,7 +31,7 @@ class Roles:
         for role in order:
             group = groups.get(role)
             pat = group.compiled(year) if group else None
-            if pat is not None and pat.search(text):
+            if pat is not None and _may_match(pat, text) and pat.search(text):
                 return role
         return None
 
@@ -49,7 +49,14 @@ class Roles:
 
     def starts_next_year(self, text: str, year: int | None) -> bool:
         pat = self.config.next_year_start.compiled(year)
-        return bool(pat is not None and pat.search(text))
+        return bool(pat is not None and _may_match(pat, text) and pat.search(text))
+
+
+def _may_match(pat, text: str) -> bool:
+    """Whether text holds one of the literals every match of the pattern needs (the keyword
+    prefilter's analysis): without one, the pattern cannot match and need not run."""
+    req = _context_literals(pat.compiled.pattern, pat.compiled.flags)
+    return req is None or any(lit in text for lit in req)
 
 
 def analyze(raw: RawDocument, ruleset: RuleSet) -> Document:
