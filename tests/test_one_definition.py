@@ -17,7 +17,7 @@ from fzcheck.engine import diff as diffing
 from fzcheck.engine.check import check_path
 from fzcheck.engine.kinds import KINDS, ROLE, part_of
 from fzcheck.model import (FAIL, ITEM_MISSING, ITEM_PASS, NOT_APPLICABLE, PARTIAL, PASS, ROLES, RULE_STATUSES, WAIVED,
-                           DocumentResult, ItemResult, RuleResult)
+                           DocumentResult, ItemResult, RuleResult, replace)
 from fzcheck.render import Report, render
 from fzcheck.render.common import (STATUS, catalogue_order, item_look, look, sorted_rules)
 from fzcheck.render.diff import render_text as diff_text
@@ -124,7 +124,7 @@ def test_every_renderer_shows_the_same_mark_for_the_same_status(made):
 
 def test_the_diff_shows_the_same_marks(made):
     d = made.documents[0]
-    new = DocumentResult(**{**d.__dict__, "results": [_rule(r.id, PASS, r.group) for r in d.results]})
+    new = replace(d, results=[_rule(r.id, PASS, r.group) for r in d.results])
     out = diff_text(diffing.compare(d, new), "en")
     assert f"{look(FAIL).mark} fail → {look(PASS).mark} pass" in out
 
@@ -245,7 +245,7 @@ def test_schema_kinds_and_roles_match_the_registry():
 
 def test_schema_rule_keys_are_fields_or_declared_parameters():
     props = schema()["$defs"]["rule"]["properties"]
-    fields = {f for f in Rule.__dataclass_fields__} - {"params", "source"}
+    fields = set(Rule._fields) - {"params", "source"}
     params = {p: t for k in KINDS.values() for p, t in k.params.items()}
     assert set(props) == fields | set(params)
     for name, typ in params.items():

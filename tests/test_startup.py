@@ -9,13 +9,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "qinghe-town-2023.txt"
 
 # what a check of a .txt report with a cached rule set never needs
 NOT_NEEDED = ["yaml", "jsonschema", "fzcheck.app.serve", "fzcheck.app.annotate_cmd", "fzcheck.render.summary",
               "fzcheck.rules.validate", "fzcheck.engine.waivers", "zipfile", "docx", "lxml", "pdfminer",
-              "importlib.resources", "opencc"]  # opencc: the sample is simplified text (tests/test_t2s_skip.py)
+              "importlib.resources", "opencc",  # opencc: the sample is simplified text (tests/test_t2s_skip.py)
+              "pathlib", "fzcheck.rules.tailor", "fzcheck.rules.source", "hashlib", "tomllib"]
+# the only classes on that path still made by @dataclass (each generates and execs its methods
+# at every start; fzcheck.model.Record is the cheap replacement): none may be added
+DATACLASSES_ALLOWED = {"fzcheck.app.batch.Limits", "fzcheck.app.batch.FileOutcome", "fzcheck.engine.check.Options",
+                       "fzcheck.engine.outline.Heading", "fzcheck.engine.match.Hit", "fzcheck.engine.kinds.Kind"}
 
 PROBE = r"""
 import json, sys
@@ -37,7 +44,11 @@ if sys.argv[1:]:
         fzcheck.app.cli.main()
     except SystemExit:
         pass
-print("\n" + json.dumps({"compiled_at_import": compiled, "modules": sorted(sys.modules)}))
+made_by_dataclass = [f"{m}.{k}" for m, mod in list(sys.modules.items()) if m.startswith("fzcheck")
+                     for k, v in vars(mod).items()
+                     if isinstance(v, type) and v.__module__ == m and "__dataclass_fields__" in vars(v)]
+print("\n" + json.dumps({"compiled_at_import": compiled, "modules": sorted(sys.modules),
+                         "dataclasses": made_by_dataclass}))
 """
 
 
@@ -57,9 +68,53 @@ def test_no_pattern_is_compiled_at_import(tmp_path):
 
 def test_a_cached_check_imports_only_what_it_uses(tmp_path):
     _probe(tmp_path, str(SAMPLE))  # fills the cache
-    modules = set(_probe(tmp_path, str(SAMPLE))["modules"])
+    probe = _probe(tmp_path, str(SAMPLE))
+    modules = set(probe["modules"])
     assert "fzcheck.engine.match" in modules  # it did check
     assert [m for m in NOT_NEEDED if m in modules] == []
+    assert set(probe["dataclasses"]) <= DATACLASSES_ALLOWED
+
+
+def test_records_behave_as_the_dataclasses_they_replace():
+    import copy
+    import inspect
+    import pickle
+
+    import fzcheck.app.config
+    import fzcheck.readers.limits
+    import fzcheck.render
+    import fzcheck.render.common
+    import fzcheck.rules.load
+    import fzcheck.rules.model
+    import fzcheck.rules.profiles
+    from fzcheck.model import Evidence, Record, Section, fields, replace
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    records = list(subclasses(Record))
+    assert len(records) >= 20
+    for cls in records:  # the constructor takes exactly the fields, in order; no instance dict
+        params = list(inspect.signature(cls.__init__).parameters)[1:]
+        assert tuple(params) == cls._fields == fields(cls), cls
+        assert "__dict__" not in dir(cls) or cls.__dict__.get("__slots__") is not None, cls
+    a = Evidence("t", "m", 3, "s", "achievements", "done")
+    b = Evidence("t", "m", 3, "s", "achievements", "done")
+    assert a == b and a is not b and a != replace(b, line=4) and a != ("t",)
+    assert a.location == {} and a.location is not b.location  # a fresh default each time
+    assert repr(a).startswith("Evidence(text='t', match='m', line=3, ")
+    assert pickle.loads(pickle.dumps(a)) == a == copy.deepcopy(a)
+    with pytest.raises(TypeError):
+        hash(a)
+    with pytest.raises(AttributeError):
+        a.not_a_field = 1
+    with pytest.raises(TypeError):
+        replace(a, not_a_field=1)
+    top = Section("h", "一、", 1, 1, 1, "achievements")
+    top.children.append(Section("c", "（一）", 2, 2, 2, "achievements", parent=top))
+    assert "parent=..." in repr(top)  # a cycle is shown once, as dataclasses do
 
 
 def test_lazy_commands_are_listed_and_run():

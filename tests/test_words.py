@@ -9,12 +9,11 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import replace
 
 import pytest
 
 from fzcheck.engine.check import check_path, from_text, check_document, score
-from fzcheck.model import FAIL, PASS
+from fzcheck.model import FAIL, PASS, replace
 from fzcheck.render import Report, render
 from fzcheck.render.common import gate_reason, rule_status_text
 from fzcheck.render.summary import render_summary

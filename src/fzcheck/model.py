@@ -1,8 +1,8 @@
 """Plain data objects shared by every layer (read → normalize → outline → match → score → render)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
 
 # Roles of the parts of a report.
 PREAMBLE = "preamble"
@@ -44,8 +44,64 @@ WAIVED = "waived"
 RULE_STATUSES = (PASS, PARTIAL, FAIL, NOT_APPLICABLE, WAIVED)
 
 
-@dataclass
-class Paragraph:
+# -- plain data classes ----------------------------------------------------------------
+# Not dataclasses (issue 16, cold start): ``@dataclass`` builds and ``exec``s the source of
+# ``__init__``, ``__repr__`` and ``__eq__`` of every class in every process that imports it
+# (0.1–0.4 ms a class; ~25 classes lie on the path of ``fzcheck check``). The classes of
+# this module, of fzcheck.rules.model and the others on that path write their ``__init__`` by
+# hand and take equality and ``repr`` from :class:`Record`, which works from the class's
+# ``_fields``: they behave as the dataclasses they were (same constructor, equal when of the
+# same class with equal fields, unhashable, ``Name(field=value, …)`` as repr), with
+# ``__slots__``. :func:`replace` and :func:`fields` stand for ``dataclasses.replace`` and
+# ``dataclasses.fields`` (names only).
+
+
+class Record:
+    """Base of the plain data classes: ``_fields`` names the fields in order (those of the
+    constructor, all of them compared and shown unless named in ``_hidden``)."""
+
+    __slots__ = ()
+    _fields: tuple[str, ...] = ()
+    _hidden: tuple[str, ...] = ()  # not in repr (as dataclasses' field(repr=False))
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return tuple(getattr(self, f) for f in self._fields) == tuple(getattr(other, f) for f in self._fields)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable and compared by value, as a dataclass
+
+    def __repr__(self) -> str:
+        key = id(self)
+        if key in _IN_REPR:  # a cycle (a section's parent's children …), as reprlib.recursive_repr
+            return "..."
+        _IN_REPR.add(key)
+        try:
+            shown = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields if f not in self._hidden)
+        finally:
+            _IN_REPR.discard(key)
+        return f"{self.__class__.__qualname__}({shown})"
+
+
+_IN_REPR: set[int] = set()
+
+
+def fields(obj_or_class: Any) -> tuple[str, ...]:
+    """The names of the fields of a :class:`Record` (class or instance), in order."""
+    return obj_or_class._fields
+
+
+def replace(obj: Any, **changes: Any) -> Any:
+    """A copy of a :class:`Record` with some fields changed (``dataclasses.replace``)."""
+    unknown = set(changes) - set(obj._fields)
+    if unknown:
+        raise TypeError(f"{obj.__class__.__name__} has no field {', '.join(sorted(unknown))}")
+    values = {f: getattr(obj, f) for f in obj._fields}
+    values.update(changes)
+    return obj.__class__(**values)
+
+
+class Paragraph(Record):
     """One paragraph of the input after reading, before normalization.
 
     ``lines`` maps character offsets in ``text`` to a location in the original:
@@ -53,13 +109,17 @@ class Paragraph:
     such as {"line": 12} or {"page": 2, "line": 5} or {"paragraph": 7}.
     """
 
-    text: str
-    locations: list[tuple[int, dict[str, Any]]]
-    # After normalization: the paragraph as the reader extracted it (full-width punctuation,
-    # traditional characters, Kangxi radicals as written) and, for each character of
-    # ``text``, its offset in ``original`` (see original_span). Empty/None before.
-    original: str = ""
-    src: list[int] | None = None
+    __slots__ = _fields = ("text", "locations", "original", "src")
+
+    def __init__(self, text: str, locations: list[tuple[int, dict[str, Any]]], original: str = "",
+                 src: list[int] | None = None):
+        self.text = text
+        self.locations = locations
+        # After normalization: the paragraph as the reader extracted it (full-width punctuation,
+        # traditional characters, Kangxi radicals as written) and, for each character of
+        # ``text``, its offset in ``original`` (see original_span). Empty/None before.
+        self.original = original
+        self.src = src
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The span of ``original`` that the normalized span [start, end) was made from
@@ -85,27 +145,33 @@ class Paragraph:
         return best
 
 
-@dataclass
-class RawDocument:
-    path: str
-    paragraphs: list[Paragraph]
-    kind: str = "text"  # text, markdown, docx, pdf, html
-    meta: dict[str, Any] = field(default_factory=dict)
-    # Lines the normalizer recognised as page chrome; kept for metadata (dates).
-    noise: list[str] = field(default_factory=list)
+class RawDocument(Record):
+    __slots__ = _fields = ("path", "paragraphs", "kind", "meta", "noise")
+
+    def __init__(self, path: str, paragraphs: list[Paragraph], kind: str = "text",
+                 meta: dict[str, Any] | None = None, noise: list[str] | None = None):
+        self.path = path
+        self.paragraphs = paragraphs
+        self.kind = kind  # text, markdown, docx, pdf, html
+        self.meta = {} if meta is None else meta
+        # Lines the normalizer recognised as page chrome; kept for metadata (dates).
+        self.noise = [] if noise is None else noise
 
 
-@dataclass
-class Section:
-    heading: str
-    marker: str
-    rank: int
-    line: int | None
-    depth: int  # 1 = top-level part
-    role: str
-    parent: "Section | None" = None
-    children: list["Section"] = field(default_factory=list)
-    combined: bool = False  # names both shortcomings and next year's plan
+class Section(Record):
+    __slots__ = _fields = ("heading", "marker", "rank", "line", "depth", "role", "parent", "children", "combined")
+
+    def __init__(self, heading: str, marker: str, rank: int, line: int | None, depth: int, role: str,
+                 parent: Section | None = None, children: list[Section] | None = None, combined: bool = False):
+        self.heading = heading
+        self.marker = marker
+        self.rank = rank
+        self.line = line
+        self.depth = depth  # 1 = top-level part
+        self.role = role
+        self.parent = parent
+        self.children = [] if children is None else children
+        self.combined = combined  # names both shortcomings and next year's plan
 
     def path(self) -> str:
         parts = []
@@ -120,49 +186,61 @@ def short_heading(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-@dataclass
-class Sentence:
-    text: str
-    para: int  # index into Document.paragraphs
-    start: int  # offset of the sentence in its paragraph
-    section: Section
-    role: str
-    is_heading: bool = False
+class Sentence(Record):
+    __slots__ = _fields = ("text", "para", "start", "section", "role", "is_heading")
+
+    def __init__(self, text: str, para: int, start: int, section: Section, role: str, is_heading: bool = False):
+        self.text = text
+        self.para = para  # index into Document.paragraphs
+        self.start = start  # offset of the sentence in its paragraph
+        self.section = section
+        self.role = role
+        self.is_heading = is_heading
 
 
-@dataclass
-class Document:
-    path: str
-    paragraphs: list[Paragraph]  # normalized text
-    sentences: list[Sentence]
-    root: Section
-    year: int | None
-    year_source: str | None
-    published: str | None  # ISO date
-    meta: dict[str, Any] = field(default_factory=dict)
-    # Page furniture the normalizer set aside (breadcrumbs, index metadata, menus): never
-    # evidence, but an element found only there is said to be found only there.
-    furniture: list[str] = field(default_factory=list)
+class Document(Record):
+    __slots__ = _fields = ("path", "paragraphs", "sentences", "root", "year", "year_source", "published", "meta",
+                           "furniture")
+
+    def __init__(self, path: str, paragraphs: list[Paragraph], sentences: list[Sentence], root: Section,
+                 year: int | None, year_source: str | None, published: str | None,
+                 meta: dict[str, Any] | None = None, furniture: list[str] | None = None):
+        self.path = path
+        self.paragraphs = paragraphs  # normalized text
+        self.sentences = sentences
+        self.root = root
+        self.year = year
+        self.year_source = year_source
+        self.published = published  # ISO date
+        self.meta = {} if meta is None else meta
+        # Page furniture the normalizer set aside (breadcrumbs, index metadata, menus): never
+        # evidence, but an element found only there is said to be found only there.
+        self.furniture = [] if furniture is None else furniture
 
     def top_sections(self) -> list[Section]:
         return self.root.children
 
 
-@dataclass
-class Evidence:
-    text: str
-    match: str
-    line: int | None
-    section: str
-    role: str
-    status: str  # one of HIT_STATUSES
-    location: dict[str, Any] = field(default_factory=dict)
-    pos: tuple[int, int] = (0, 0)  # (paragraph, offset) for ordering
-    reason: str = ""  # why a mention does not count (see why_not); empty for done
-    # The whole sentence and the matched words in the report's own characters (the span of
-    # the text the reader extracted, before normalization): what Ctrl-F finds in the file.
-    original: str = ""
-    original_match: str = ""
+class Evidence(Record):
+    __slots__ = _fields = ("text", "match", "line", "section", "role", "status", "location", "pos", "reason",
+                           "original", "original_match")
+
+    def __init__(self, text: str, match: str, line: int | None, section: str, role: str, status: str,
+                 location: dict[str, Any] | None = None, pos: tuple[int, int] = (0, 0), reason: str = "",
+                 original: str = "", original_match: str = ""):
+        self.text = text
+        self.match = match
+        self.line = line
+        self.section = section
+        self.role = role
+        self.status = status  # one of HIT_STATUSES
+        self.location = {} if location is None else location
+        self.pos = pos  # (paragraph, offset) for ordering
+        self.reason = reason  # why a mention does not count (see why_not); empty for done
+        # The whole sentence and the matched words in the report's own characters (the span of
+        # the text the reader extracted, before normalization): what Ctrl-F finds in the file.
+        self.original = original
+        self.original_match = original_match
 
     @property
     def quote(self) -> str:
@@ -191,13 +269,15 @@ class Evidence:
         return out
 
 
-@dataclass
-class WhyNot:
+class WhyNot(Record):
     """Why an element or item was not credited: the closest mention and the reason it did
     not count, or reason "nothing_close" with no evidence when nothing close was found."""
-    reason: str
-    evidence: Evidence | None = None
-    text: dict[str, str] = field(default_factory=dict)  # the reason in words, per language
+    __slots__ = _fields = ("reason", "evidence", "text")
+
+    def __init__(self, reason: str, evidence: Evidence | None = None, text: dict[str, str] | None = None):
+        self.reason = reason
+        self.evidence = evidence
+        self.text = {} if text is None else text  # the reason in words, per language
 
     def to_json(self, lang: str) -> dict[str, Any]:
         out: dict[str, Any] = {"reason": self.reason, "message": self.text.get(lang) or self.text.get("zh", "")}
@@ -206,18 +286,23 @@ class WhyNot:
         return out
 
 
-@dataclass
-class ItemResult:
-    id: str
-    title: dict[str, str]
-    status: str
-    evidence: list[Evidence]
-    found_in: list[str]
-    weight: float = 1.0
-    collective: bool = False
-    why_not: WhyNot | None = None
-    credit: float | None = None  # what the item earned (0..1); a waiver of the item needs it
-    waiver: dict[str, Any] | None = None  # the item was set aside by a waiver (reason, expires)
+class ItemResult(Record):
+    __slots__ = _fields = ("id", "title", "status", "evidence", "found_in", "weight", "collective", "why_not",
+                           "credit", "waiver")
+
+    def __init__(self, id: str, title: dict[str, str], status: str, evidence: list[Evidence], found_in: list[str],
+                 weight: float = 1.0, collective: bool = False, why_not: WhyNot | None = None,
+                 credit: float | None = None, waiver: dict[str, Any] | None = None):
+        self.id = id
+        self.title = title
+        self.status = status
+        self.evidence = evidence
+        self.found_in = found_in
+        self.weight = weight
+        self.collective = collective
+        self.why_not = why_not
+        self.credit = credit  # what the item earned (0..1); a waiver of the item needs it
+        self.waiver = waiver  # the item was set aside by a waiver (reason, expires)
 
     def to_json(self, lang: str) -> dict[str, Any]:
         out = {
@@ -235,27 +320,35 @@ class ItemResult:
         return out
 
 
-@dataclass
-class RuleResult:
-    id: str
-    title: dict[str, str]
-    severity: str
-    weight: float
-    status: str
-    credit: float
-    finding: str  # item-level status for single rules; summary for others
-    found_in: list[str]
-    items: list[ItemResult]
-    evidence: list[Evidence]
-    message: str
-    fix: str
-    basis: list[dict[str, str]]
-    group: str = "element"
-    waiver: dict[str, Any] | None = None
-    description: str = ""  # what counts, in the report's language (for the printed reports)
-    why_not: WhyNot | None = None  # for a rule that is not pass: the closest mention and why
-    part: str | None = None  # the role of the part of a report where the rule's element belongs, if any
-    kind: str = "element"  # the rule's kind (element, absence, deadline …): the words of its status
+class RuleResult(Record):
+    __slots__ = _fields = ("id", "title", "severity", "weight", "status", "credit", "finding", "found_in", "items",
+                           "evidence", "message", "fix", "basis", "group", "waiver", "description", "why_not",
+                           "part", "kind")
+
+    def __init__(self, id: str, title: dict[str, str], severity: str, weight: float, status: str, credit: float,
+                 finding: str, found_in: list[str], items: list[ItemResult], evidence: list[Evidence], message: str,
+                 fix: str, basis: list[dict[str, str]], group: str = "element", waiver: dict[str, Any] | None = None,
+                 description: str = "", why_not: WhyNot | None = None, part: str | None = None,
+                 kind: str = "element"):
+        self.id = id
+        self.title = title
+        self.severity = severity
+        self.weight = weight
+        self.status = status
+        self.credit = credit
+        self.finding = finding  # item-level status for single rules; summary for others
+        self.found_in = found_in
+        self.items = items
+        self.evidence = evidence
+        self.message = message
+        self.fix = fix
+        self.basis = basis
+        self.group = group
+        self.waiver = waiver
+        self.description = description  # what counts, in the report's language (for the printed reports)
+        self.why_not = why_not  # for a rule that is not pass: the closest mention and why
+        self.part = part  # the role of the part of a report where the rule's element belongs, if any
+        self.kind = kind  # the rule's kind (element, absence, deadline …): the words of its status
 
     @property
     def info(self) -> bool:
@@ -289,26 +382,33 @@ class RuleResult:
         return out
 
 
-@dataclass
-class DocumentResult:
-    path: str
-    year: int | None
-    year_source: str | None
-    published: str | None
-    score: float
-    grade: str
-    passed: bool
-    threshold: float
-    sections: list[dict[str, Any]]
-    results: list[RuleResult]
-    meta: dict[str, Any] = field(default_factory=dict)
-    profile: dict[str, Any] | None = None  # {"name", "title", "source", "reason"} with --profile
-    # Not an annual report on rule-of-law government at all (engine/doctype.py):
-    # {"kind": "not_a_report", "id", "what", "why"}; such a document is not scored.
-    doctype: dict[str, Any] | None = None
-    # What a reviewer should know about the file itself (a PDF with struck-through text …):
-    # {"id", "message", …the reader's details}; the text was still read.
-    warnings: list[dict[str, Any]] = field(default_factory=list)
+class DocumentResult(Record):
+    __slots__ = _fields = ("path", "year", "year_source", "published", "score", "grade", "passed", "threshold",
+                           "sections", "results", "meta", "profile", "doctype", "warnings")
+
+    def __init__(self, path: str, year: int | None, year_source: str | None, published: str | None, score: float,
+                 grade: str, passed: bool, threshold: float, sections: list[dict[str, Any]],
+                 results: list[RuleResult], meta: dict[str, Any] | None = None,
+                 profile: dict[str, Any] | None = None, doctype: dict[str, Any] | None = None,
+                 warnings: list[dict[str, Any]] | None = None):
+        self.path = path
+        self.year = year
+        self.year_source = year_source
+        self.published = published
+        self.score = score
+        self.grade = grade
+        self.passed = passed
+        self.threshold = threshold
+        self.sections = sections
+        self.results = results
+        self.meta = {} if meta is None else meta
+        self.profile = profile  # {"name", "title", "source", "reason"} with --profile
+        # Not an annual report on rule-of-law government at all (engine/doctype.py):
+        # {"kind": "not_a_report", "id", "what", "why"}; such a document is not scored.
+        self.doctype = doctype
+        # What a reviewer should know about the file itself (a PDF with struck-through text …):
+        # {"id", "message", …the reader's details}; the text was still read.
+        self.warnings = [] if warnings is None else warnings
 
     @property
     def not_a_report(self) -> bool:

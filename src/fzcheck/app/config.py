@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fzcheck.errors import FzError
+from fzcheck.model import Record
+
+if TYPE_CHECKING:  # pathlib only when a configuration file is read (not on every run)
+    from pathlib import Path
 
 CONFIG_NAMES = ("fzcheck.yaml", ".fzcheck.yaml")
 KEYS = ("rules", "profile", "threshold", "waivers", "format", "lang")
@@ -31,13 +33,15 @@ class ConfigError(FzError):
     """A configuration file that cannot be read or has a wrong key or value."""
 
 
-@dataclass
-class Setting:
-    value: Any
-    source: str  # "default", "command line", or the configuration file's path
+class Setting(Record):
+    __slots__ = _fields = ("value", "source")
+
+    def __init__(self, value: Any, source: str):
+        self.value = value
+        self.source = source  # "default", "command line", or the configuration file's path
 
 
-def _load_toml(path: Path) -> dict[str, Any]:
+def _load_toml(path: str | Path) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
@@ -55,7 +59,7 @@ def _load_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read pyproject.toml: {why}", str(path)) from None
 
 
-def _pyproject_section(path: Path) -> dict[str, Any] | None:
+def _pyproject_section(path: str | Path) -> dict[str, Any] | None:
     data = _load_toml(path)
     section = (data.get("tool") or {}).get("fzcheck")
     if section is None:
@@ -67,24 +71,39 @@ def _pyproject_section(path: Path) -> dict[str, Any] | None:
 
 def find_config(start: str | Path | None = None) -> Path | None:
     """The nearest configuration file at or above ``start`` (default: the current folder)."""
-    here = Path(start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
+    found = _find_config(start)
+    if found is None:
+        return None
+    from pathlib import Path
+
+    return Path(found)
+
+
+def _find_config(start: str | Path | None = None) -> str | None:
+    """find_config's path as a string, found with os.path (no pathlib on every run)."""
+    folder = os.path.realpath(os.fspath(start or os.getcwd()))  # as Path(…).resolve()
+    while True:
         for name in CONFIG_NAMES:
-            candidate = folder / name
-            if candidate.is_file():
+            candidate = os.path.join(folder, name)
+            if os.path.isfile(candidate):
                 return candidate
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
+        pyproject = os.path.join(folder, "pyproject.toml")
+        if os.path.isfile(pyproject):
             try:
                 if _pyproject_section(pyproject) is not None:
                     return pyproject
             except ConfigError:
-                continue  # somebody else's broken pyproject.toml is not our configuration
-    return None
+                pass  # somebody else's broken pyproject.toml is not our configuration
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
 def read_config(path: str | Path) -> dict[str, Any]:
     """The checked key/values of a configuration file (paths made relative to it)."""
+    from pathlib import Path
+
     path = Path(path)
     label = str(path)
     if path.name == "pyproject.toml" or path.suffix == ".toml":
@@ -148,7 +167,12 @@ def effective(cli: dict[str, Any] | None = None, config_path: str | None = None,
               start: str | Path | None = None) -> tuple[dict[str, Setting], str | None]:
     """Each setting with where it came from. ``cli`` holds the values given on the command
     line (keys as in KEYS; absent or None: not given)."""
-    path = Path(config_path) if config_path else find_config(start)
+    if config_path:
+        from pathlib import Path  # given: shown as pathlib writes it
+
+        path: str | Path | None = Path(config_path)
+    else:
+        path = _find_config(start)
     values = read_config(path) if path else {}
     settings = {k: Setting(v, DEFAULT) for k, v in DEFAULTS.items()}
     for key, value in values.items():

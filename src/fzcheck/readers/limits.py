@@ -8,10 +8,10 @@ turns an overrun into one clear :class:`InputError`.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fzcheck.errors import InputError
+from fzcheck.model import Record
 
 if TYPE_CHECKING:  # zipfile is imported by the readers of .docx, not by every run
     import zipfile
@@ -53,15 +53,20 @@ def over_deadline() -> bool:
     return d is not None and time.monotonic() > d
 
 
-@dataclass
-class Budget:
-    max_chars: int = MAX_TEXT_CHARS
-    max_paragraphs: int = MAX_PARAGRAPHS
-    max_pages: int = MAX_PAGES
-    max_seconds: float = MAX_SECONDS
-    chars: int = 0
-    paragraphs: int = 0
-    started: float = field(default_factory=time.monotonic)
+class Budget(Record):
+    __slots__ = _fields = ("max_chars", "max_paragraphs", "max_pages", "max_seconds", "chars", "paragraphs",
+                           "started")
+
+    def __init__(self, max_chars: int = MAX_TEXT_CHARS, max_paragraphs: int = MAX_PARAGRAPHS,
+                 max_pages: int = MAX_PAGES, max_seconds: float = MAX_SECONDS, chars: int = 0, paragraphs: int = 0,
+                 started: float | None = None):
+        self.max_chars = max_chars
+        self.max_paragraphs = max_paragraphs
+        self.max_pages = max_pages
+        self.max_seconds = max_seconds
+        self.chars = chars
+        self.paragraphs = paragraphs
+        self.started = time.monotonic() if started is None else started
 
     def add(self, text: str) -> None:
         """Account for one extracted paragraph."""

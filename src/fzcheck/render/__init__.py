@@ -6,25 +6,30 @@ name listed there for ``--format``.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
 from typing import Callable
 
 from fzcheck import __version__
 from fzcheck.model import DocumentResult
+from fzcheck.model import Record
 
 
-@dataclass
-class Report:
-    ruleset_id: str
-    ruleset_version: str
-    documents: list[DocumentResult]
-    errors: list[dict[str, str]] = field(default_factory=list)  # {"path", "error"}
-    profile: dict | None = None
-    tool_version: str = __version__
-    # --gaps-only: list only what weighs and is missing or partial, with why, fix and basis
-    gaps_only: bool = False
-    # SARIF: info rules that are not met as results of level "note" (--info); never by default
-    show_info: bool = False
+class Report(Record):
+    __slots__ = _fields = ("ruleset_id", "ruleset_version", "documents", "errors", "profile", "tool_version",
+                           "gaps_only", "show_info")
+
+    def __init__(self, ruleset_id: str, ruleset_version: str, documents: list[DocumentResult],
+                 errors: list[dict[str, str]] | None = None, profile: dict | None = None,
+                 tool_version: str = __version__, gaps_only: bool = False, show_info: bool = False):
+        self.ruleset_id = ruleset_id
+        self.ruleset_version = ruleset_version
+        self.documents = documents
+        self.errors = [] if errors is None else errors  # {"path", "error"}
+        self.profile = profile
+        self.tool_version = tool_version
+        # --gaps-only: list only what weighs and is missing or partial, with why, fix and basis
+        self.gaps_only = gaps_only
+        # SARIF: info rules that are not met as results of level "note" (--info); never by default
+        self.show_info = show_info
 
 
 Renderer = Callable[[Report, str, bool], str]

@@ -3,23 +3,38 @@ annotate): the one status table, the one rule order, titles, places and reasons 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from fzcheck.i18n import pick, t
 from fzcheck.model import (FAIL, HIT_DONE, HIT_EXCLUDED, HIT_FOUND, HIT_NEGATED, HIT_PLAN, HIT_PROBLEM, HIT_STATUSES,
                            ITEM_MISSING, ITEM_PASS, NOT_APPLICABLE, ItemResult, PARTIAL, PASS, RULE_STATUSES, STATUS_REASONS, WAIVED,
                            DocumentResult, Evidence, RuleResult, WhyNot)
+from fzcheck.model import Record
 
 
-@dataclass(frozen=True)
-class Look:
+class Look(Record):
     """How a rule status is shown: its mark (terminal, HTML, SVG), its mark in Markdown, its
     terminal colour (a click colour name) and its colour on a page. Its words are
-    ``i18n.t("status." + status)``."""
-    mark: str
-    emoji: str
-    term: str
-    color: str
+    ``i18n.t("status." + status)``. Immutable and hashable (a frozen record)."""
+    __slots__ = _fields = ("mark", "emoji", "term", "color")
+
+    def __init__(self, mark: str, emoji: str, term: str, color: str):
+        setattr_ = object.__setattr__
+        setattr_(self, "mark", mark)
+        setattr_(self, "emoji", emoji)
+        setattr_(self, "term", term)
+        setattr_(self, "color", color)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field '{name}'")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field '{name}'")
+
+    def __hash__(self) -> int:
+        return hash((self.mark, self.emoji, self.term, self.color))
+
+    def __reduce__(self):  # copied and pickled through the constructor (no attribute is set)
+        return (Look, (self.mark, self.emoji, self.term, self.color))
 
 
 # The one status table, in the order every report lists rules and legends:
@@ -249,10 +264,12 @@ def group_name(group: str, lang: str) -> str:
     return group if text == key else text
 
 
-@dataclass
-class Area:
-    group: str
-    rules: list[RuleResult]
+class Area(Record):
+    __slots__ = _fields = ("group", "rules")
+
+    def __init__(self, group: str, rules: list[RuleResult]):
+        self.group = group
+        self.rules = rules
 
     @property
     def counted(self) -> list[RuleResult]:

@@ -1,20 +1,19 @@
 """JSON output: the contract other tools build on (fields are added, never renamed)."""
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any, Iterable, Iterator
 
 import orjson
 
-from fzcheck.model import DocumentResult
+from fzcheck.model import DocumentResult, replace
 from fzcheck.render import Report
 from fzcheck.render.common import catalogue_order
 
 
 def document_json(d: DocumentResult, lang: str) -> dict:
     """One document as JSON, its rules in the rule set's order (common.catalogue_order)."""
-    return dataclasses.replace(d, results=catalogue_order(d.results)).to_json(lang)
+    return replace(d, results=catalogue_order(d.results)).to_json(lang)
 
 
 def to_dict(report: Report, lang: str) -> dict:

@@ -11,15 +11,16 @@ kind of reporting unit (township, county, department) chosen with ``--profile``.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fzcheck.errors import RuleSetError
 from fzcheck.perf.cache import load_ruleset_data
+from fzcheck.model import Record
 from fzcheck.rules.model import RuleSet, build
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from fzcheck.rules.source import Problem, ReadRecorder
 
 # The YAML parser, the JSON Schema and the validator are imported only when a rule set is
@@ -30,10 +31,25 @@ DEFAULT_RULESET = "annual-report"
 
 def rules_dir() -> Path:
     """The folder of shipped rule sets: inside the wheel (fzcheck/data/rulesets), or rules/ of a checkout."""
-    packaged = Path(__file__).resolve().parents[1] / "data" / "rulesets"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[3] / "rules"
+    from pathlib import Path
+
+    return Path(_rules_dir())
+
+
+_RULES_DIR: list[str] = []
+
+
+def _rules_dir() -> str:
+    """rules_dir() as a string, found with os.path (no pathlib on every run)."""
+    if not _RULES_DIR:
+        here = os.path.realpath(__file__)  # as Path(__file__).resolve()
+        package = os.path.dirname(os.path.dirname(here))  # …/fzcheck
+        packaged = os.path.join(package, "data", "rulesets")
+        if os.path.isdir(packaged):
+            _RULES_DIR.append(packaged)
+        else:
+            _RULES_DIR.append(os.path.join(os.path.dirname(os.path.dirname(package)), "rules"))
+    return _RULES_DIR[0]
 
 
 def shipped_rulesets() -> list[str]:
@@ -43,18 +59,22 @@ def shipped_rulesets() -> list[str]:
 def resolve(name_or_path: str | None) -> str:
     """A rule set argument: a path to a YAML file, or the name of a shipped set."""
     if not name_or_path:
-        return str(rules_dir() / f"{DEFAULT_RULESET}.yaml")
+        return os.path.join(_rules_dir(), f"{DEFAULT_RULESET}.yaml")
     if os.path.exists(name_or_path) or name_or_path.endswith((".yaml", ".yml")):
         return name_or_path
-    shipped = rules_dir() / f"{name_or_path}.yaml"
-    if shipped.exists():
-        return str(shipped)
+    shipped = os.path.join(_rules_dir(), f"{name_or_path}.yaml")
+    if os.sep in name_or_path or (os.altsep and os.altsep in name_or_path):  # spelled as pathlib joins it
+        shipped = str(rules_dir() / f"{name_or_path}.yaml")
+    if os.path.exists(shipped):
+        return shipped
     raise RuleSetError(f"no rule set file or shipped rule set of that name "
                        f"(shipped: {', '.join(shipped_rulesets())})", name_or_path)
 
 
 def _resolve_extends(value: str, child_path: str) -> str | None:
     """``extends:`` names a file relative to the extending file, or a shipped rule set."""
+    from pathlib import Path  # only when a rule set is read afresh
+
     relative = Path(child_path).resolve().parent / value
     if relative.is_file():
         return str(relative)
@@ -64,15 +84,20 @@ def _resolve_extends(value: str, child_path: str) -> str | None:
     return str(shipped) if shipped.exists() else None
 
 
-@dataclass
-class Loaded:
-    data: dict[str, Any] | None
-    path: str
-    problems: list[Problem]
-    origins: dict[str, tuple[str, list[Any]]] = field(default_factory=dict)
+class Loaded(Record):
+    __slots__ = _fields = ("data", "path", "problems", "origins")
+
+    def __init__(self, data: dict[str, Any] | None, path: str, problems: list[Problem],
+                 origins: dict[str, tuple[str, list[Any]]] | None = None):
+        self.data = data
+        self.path = path
+        self.problems = problems
+        self.origins = {} if origins is None else origins
 
 
 def _load(path: str, chain: tuple[str, ...] = (), record: ReadRecorder | None = None) -> Loaded:
+    from pathlib import Path
+
     from fzcheck.rules.source import Problem, parse_yaml
     from fzcheck.rules.tailor import merge
     from fzcheck.rules.validate import schema_problems, semantic_problems

@@ -2,112 +2,144 @@
 :class:`Matcher`, built from validated data by :func:`build` (see fzcheck.rules.load)."""
 from __future__ import annotations
 
-import copy
-import dataclasses
-import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from fzcheck.errors import RuleSetError
+from fzcheck.lazyre import LazyPattern
+from fzcheck.model import Record
 from fzcheck.rules.patterns import Group, as_list
-from fzcheck.rules.tailor import apply_overrides
 
-@dataclass
-class Matcher:
-    any: Group
-    all: list[Group] = field(default_factory=list)
-    none: Group = field(default_factory=lambda: Group([]))
-    mask: Group = field(default_factory=lambda: Group([]))
-    unit: str = "sentence"
-    counts_in: tuple[str, ...] | None = None
-    headings: bool = True
-    titles: bool = False
-    plan: bool = True
-    lacking: bool = True
-    credit: float = 1.0
-    allow: tuple[str, ...] = ()  # reasons of context.not_deeds that do not apply to this matcher
+# Plain classes, not dataclasses (fzcheck.model.Record: no code generated at every start).
 
 
-@dataclass
-class Item:
-    id: str
-    title: dict[str, str]
-    evidence: list[Matcher]
-    weight: float = 1.0
+class Matcher(Record):
+    __slots__ = _fields = ("any", "all", "none", "mask", "unit", "counts_in", "headings", "titles", "plan",
+                           "lacking", "credit", "allow")
+
+    def __init__(self, any: Group, all: list[Group] | None = None, none: Group | None = None,
+                 mask: Group | None = None, unit: str = "sentence", counts_in: tuple[str, ...] | None = None,
+                 headings: bool = True, titles: bool = False, plan: bool = True, lacking: bool = True,
+                 credit: float = 1.0, allow: tuple[str, ...] = ()):
+        self.any = any
+        self.all = [] if all is None else all
+        self.none = Group([]) if none is None else none
+        self.mask = Group([]) if mask is None else mask
+        self.unit = unit
+        self.counts_in = counts_in
+        self.headings = headings
+        self.titles = titles
+        self.plan = plan
+        self.lacking = lacking
+        self.credit = credit
+        self.allow = allow  # reasons of context.not_deeds that do not apply to this matcher
 
 
-@dataclass
-class Rule:
-    id: str
-    kind: str
-    group: str
-    title: dict[str, str]
-    severity: str
-    weight: float
-    basis: list[dict[str, str]]
-    description: dict[str, str]
-    fix: dict[str, str]
-    evidence: list[Matcher] = field(default_factory=list)
-    items: list[Item] = field(default_factory=list)
-    collective: list[Matcher] = field(default_factory=list)
-    params: dict[str, Any] = field(default_factory=dict)
-    since_year: int | None = None
-    until_year: int | None = None
-    aliases: list[str] = field(default_factory=list)
-    examples: dict[str, list[str]] = field(default_factory=dict)
-    source: dict[str, Any] = field(default_factory=dict)
+class Item(Record):
+    __slots__ = _fields = ("id", "title", "evidence", "weight")
+
+    def __init__(self, id: str, title: dict[str, str], evidence: list[Matcher], weight: float = 1.0):
+        self.id = id
+        self.title = title
+        self.evidence = evidence
+        self.weight = weight
 
 
-@dataclass
-class RoleConfig:
-    headings: dict[str, Group]
-    subheadings: dict[str, Group]
-    next_year_start: Group
+class Rule(Record):
+    __slots__ = _fields = ("id", "kind", "group", "title", "severity", "weight", "basis", "description", "fix",
+                           "evidence", "items", "collective", "params", "since_year", "until_year", "aliases",
+                           "examples", "source")
+
+    def __init__(self, id: str, kind: str, group: str, title: dict[str, str], severity: str, weight: float,
+                 basis: list[dict[str, str]], description: dict[str, str], fix: dict[str, str],
+                 evidence: list[Matcher] | None = None, items: list[Item] | None = None,
+                 collective: list[Matcher] | None = None, params: dict[str, Any] | None = None,
+                 since_year: int | None = None, until_year: int | None = None, aliases: list[str] | None = None,
+                 examples: dict[str, list[str]] | None = None, source: dict[str, Any] | None = None):
+        self.id = id
+        self.kind = kind
+        self.group = group
+        self.title = title
+        self.severity = severity
+        self.weight = weight
+        self.basis = basis
+        self.description = description
+        self.fix = fix
+        self.evidence = [] if evidence is None else evidence
+        self.items = [] if items is None else items
+        self.collective = [] if collective is None else collective
+        self.params = {} if params is None else params
+        self.since_year = since_year
+        self.until_year = until_year
+        self.aliases = [] if aliases is None else aliases
+        self.examples = {} if examples is None else examples
+        self.source = {} if source is None else source
+
+
+class RoleConfig(Record):
+    __slots__ = _fields = ("headings", "subheadings", "next_year_start")
+
+    def __init__(self, headings: dict[str, Group], subheadings: dict[str, Group], next_year_start: Group):
+        self.headings = headings
+        self.subheadings = subheadings
+        self.next_year_start = next_year_start
 
 
 NOT_DEED_PLACES = ("span", "clause", "sentence", "after", "alone")
 
 
-@dataclass
-class NotDeed:
+class NotDeed(Record):
     """A kind of mention that is not the unit's deed in the year (context.not_deeds):
     where the patterns look (the hit lies inside a match: span; the hit's clause or
     sentence matches: clause, sentence; the text right after the hit starts with a
     match: after; the sentence matches and nothing stands under it before the next
     heading: alone) and the reason a reviewer gives."""
-    reason: str
-    title: dict[str, str]
-    where: str
-    patterns: Group
+    __slots__ = _fields = ("reason", "title", "where", "patterns")
+
+    def __init__(self, reason: str, title: dict[str, str], where: str, patterns: Group):
+        self.reason = reason
+        self.title = title
+        self.where = where
+        self.patterns = patterns
 
 
-@dataclass
-class Context:
-    done_roles: tuple[str, ...]
-    plan: Group
-    lacking: Group
-    concessive: Group
-    clause_split: str
-    not_deeds: list[NotDeed] = field(default_factory=list)
+class Context(Record):
+    __slots__ = _fields = ("done_roles", "plan", "lacking", "concessive", "clause_split", "not_deeds")
+
+    def __init__(self, done_roles: tuple[str, ...], plan: Group, lacking: Group, concessive: Group,
+                 clause_split: str, not_deeds: list[NotDeed] | None = None):
+        self.done_roles = done_roles
+        self.plan = plan
+        self.lacking = lacking
+        self.concessive = concessive
+        self.clause_split = clause_split
+        self.not_deeds = [] if not_deeds is None else not_deeds
 
 
-@dataclass
-class RuleSet:
-    id: str
-    version: str
-    title: dict[str, str]
-    threshold: float
-    grades: list[dict[str, Any]]
-    roles: RoleConfig
-    context: Context
-    rules: list[Rule]
-    path: str
-    weights_total: float | None = None
-    raw: dict[str, Any] = field(default_factory=dict)
-    profile: str | None = None  # the profile applied to this rule set, if any
-    # rule id -> (file, JSON path) of where the rule is written, for messages with a line
-    origins: dict[str, tuple[str, list[Any]]] = field(default_factory=dict)
-    _profiles: dict[str, "RuleSet"] = field(default_factory=dict, repr=False)
+class RuleSet(Record):
+    __slots__ = _fields = ("id", "version", "title", "threshold", "grades", "roles", "context", "rules", "path",
+                           "weights_total", "raw", "profile", "origins", "_profiles")
+    _hidden = ("_profiles",)
+
+    def __init__(self, id: str, version: str, title: dict[str, str], threshold: float, grades: list[dict[str, Any]],
+                 roles: RoleConfig, context: Context, rules: list[Rule], path: str,
+                 weights_total: float | None = None, raw: dict[str, Any] | None = None, profile: str | None = None,
+                 origins: dict[str, tuple[str, list[Any]]] | None = None,
+                 _profiles: dict[str, RuleSet] | None = None):
+        self.id = id
+        self.version = version
+        self.title = title
+        self.threshold = threshold
+        self.grades = grades
+        self.roles = roles
+        self.context = context
+        self.rules = rules
+        self.path = path
+        self.weights_total = weights_total
+        self.raw = {} if raw is None else raw
+        self.profile = profile  # the profile applied to this rule set, if any
+        # rule id -> (file, JSON path) of where the rule is written, for messages with a line
+        self.origins = {} if origins is None else origins
+        self._profiles = {} if _profiles is None else _profiles
 
     def rule(self, rule_id: str) -> Rule | None:
         for r in self.rules:
@@ -140,6 +172,10 @@ class RuleSet:
             known = ", ".join(sorted(self.profiles)) or "none"
             raise RuleSetError(f"no profile '{name}' in rule set {self.id} (profiles: {known}; or auto)", self.path)
         if name not in self._profiles:
+            import copy
+
+            from fzcheck.rules.tailor import apply_overrides
+
             data = copy.deepcopy({k: v for k, v in self.raw.items() if k != "profiles"})
             data["profiles"] = self.raw.get("profiles")
             apply_overrides(data, self.profiles[name])
@@ -186,12 +222,14 @@ KEY_ALIASES = {"look_alike_patterns": "mask", "unless": "none", "also_needs": "a
 # whose entries are patterns: `words:` beside `any:`, `look_alikes:` beside `mask:`.
 WORD_KEYS = {"words": "any", "look_alikes": "mask"}
 _WORD_META = set("\\.^$*+?{}[]|()")
-_TOKEN = re.compile(r"(\$\{[a-z_]+\})")
+_TOKEN = LazyPattern(r"(\$\{[a-z_]+\})")
 
 
 def escape_words(phrase: str) -> str:
     """A plain phrase as a pattern that matches exactly it: regex characters escaped,
     ${year} and its kin kept (full-width punctuation is literal in any pattern)."""
+    if "${" not in phrase:  # most phrases: no token to keep, no pattern to run
+        return "".join("\\" + ch if ch in _WORD_META else ch for ch in phrase)
     out = []
     for part in _TOKEN.split(phrase):
         if _TOKEN.fullmatch(part):
@@ -230,7 +268,7 @@ def _matcher(raw: dict[str, Any], label: str = "") -> Matcher:
 
 # A rule's own fields; every other key of a rule is a parameter of its kind, which
 # engine/kinds.py declares beside the kind's code (@kind(..., params=...)).
-_FIELDS = frozenset(f.name for f in dataclasses.fields(Rule)) - {"params", "source"}
+_FIELDS = frozenset(Rule._fields) - {"params", "source"}
 
 
 def _rule(raw: dict[str, Any]) -> Rule:

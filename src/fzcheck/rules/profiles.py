@@ -9,7 +9,6 @@ titles 《…》 never decide. Nothing found: the base rules, and the result say
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import regex
@@ -18,6 +17,7 @@ from fzcheck import lazyre
 
 from fzcheck.i18n import LANGS, pick, t
 from fzcheck.model import Document
+from fzcheck.model import Record
 from fzcheck.rules.model import RuleSet
 from fzcheck.rules.patterns import compile_pattern
 
@@ -30,12 +30,14 @@ def _words(key: str, **kwargs: object) -> dict[str, str]:
     return {lang: t(key, lang, **kwargs) for lang in LANGS}
 
 
-@dataclass
-class ProfileChoice:
-    name: str | None  # None: the base rules
-    source: str  # "auto", "command line", "config <file>" (machine words, not translated)
-    reason: dict[str, str]
-    title: dict[str, str]
+class ProfileChoice(Record):
+    __slots__ = _fields = ("name", "source", "reason", "title")
+
+    def __init__(self, name: str | None, source: str, reason: dict[str, str], title: dict[str, str]):
+        self.name = name  # None: the base rules
+        self.source = source  # "auto", "command line", "config <file>" (machine words, not translated)
+        self.reason = reason
+        self.title = title
 
     def to_json(self, lang: str) -> dict[str, Any]:
         return {"name": self.name, "title": pick(self.title, lang), "source": self.source,

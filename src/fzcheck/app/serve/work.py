@@ -9,7 +9,6 @@ renderers and the waivers work on it as on a fresh one.
 """
 from __future__ import annotations
 
-import dataclasses
 import os
 import traceback
 from typing import Any
@@ -92,8 +91,8 @@ def encode(result, lang: str) -> dict[str, Any]:
 
 
 def _build(cls, data: dict[str, Any], **given):
-    """A dataclass from a JSON dict: the keys named like fields, and ``given``."""
-    names = {f.name for f in dataclasses.fields(cls)}
+    """A result object (fzcheck.model.Record) from a JSON dict: the keys named like fields, and ``given``."""
+    names = set(cls._fields)
     kwargs = {k: v for k, v in data.items() if k in names}
     kwargs.update(given)
     return cls(**kwargs)
