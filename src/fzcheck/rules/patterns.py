@@ -7,7 +7,7 @@ from typing import Any
 
 import regex
 
-from fzcheck.perf.cache import compile_regex
+from fzcheck.perf.cache import checked_pattern, compile_regex
 from fzcheck.errors import RuleSetError
 
 PATTERN_TIMEOUT = 2.0  # seconds a single pattern may run on one piece of text
@@ -22,20 +22,17 @@ _NEVER = r"(?!x)x"
 _META = set("\\.^$*+?{}[]|()")
 
 
+# full-width punctuation (U+FF01–U+FF5E) -> its half-width form, escaped when a regex
+# metacharacter; the ideographic space -> a space
+_FOLD = {code: ("\\" + chr(code - 0xFEE0) if chr(code - 0xFEE0) in _META else chr(code - 0xFEE0))
+         for code in range(0xFF01, 0xFF5F)}
+_FOLD[0x3000] = " "
+
+
 def prep_pattern(src: str, year: int | None) -> str:
     """Fold full-width punctuation in a pattern to the (escaped) half-width form the
     normalized text uses, and substitute ${year} / ${next_year}."""
-    out = []
-    for ch in src:
-        code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E:
-            half = chr(code - 0xFEE0)
-            out.append("\\" + half if half in _META else half)
-        elif code == 0x3000:
-            out.append(" ")
-        else:
-            out.append(ch)
-    text = "".join(out)
+    text = src.translate(_FOLD)
     if "${" in text:
         text = text.replace("${year}", str(year) if year else _NEVER)
         text = text.replace("${next_year}", str(year + 1) if year else _NEVER)
@@ -179,8 +176,12 @@ def check_pattern_shape(src: str) -> None:
 
 
 def _compile(src: str, year: int | None):
+    return _compile_prepped(prep_pattern(src, year))
+
+
+def _compile_prepped(prepped: str):
     try:
-        return compile_regex(prep_pattern(src, year))
+        return compile_regex(prepped)
     except RecursionError:
         raise PatternError(f"groups nested too deeply") from None
     except (MemoryError, OverflowError):
@@ -191,9 +192,10 @@ def _compile(src: str, year: int | None):
 def compile_pattern(src: str, year: int | None, label: str = "") -> SafePattern:
     where = f"{label}: " if label else ""
     shown = src if len(src) <= 120 else src[:117] + "…"
-    try:
+
+    def check() -> str:
         check_pattern_shape(src)
-        compiled = _compile(src, year)  # regex.compile, cached
+        _compile(src, year)  # regex.compile, cached
         if "${" in src and year is not None:
             # the year is substituted per report: a pattern must compile for every year and
             # for a report whose year is unknown ([${year}-5] is a valid range for 2000 only)
@@ -202,6 +204,11 @@ def compile_pattern(src: str, year: int | None, label: str = "") -> SafePattern:
                     _compile(src, other)
                 except regex.error as exc:
                     raise PatternError(f"does not compile with ${{year}} = {other or 'unknown'}: {exc}") from None
+        return prep_pattern(src, year)
+
+    try:
+        # the checks above once: a pattern that passed them in an earlier run is compiled at once
+        compiled = _compile_prepped(checked_pattern(src, year, check))
     except PatternError as exc:
         raise PatternError(f"{where}pattern {shown!r}: {exc.message}" if label else exc.message) from None
     except regex.error as exc:
