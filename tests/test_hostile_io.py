@@ -9,6 +9,7 @@ import json
 import os
 import resource
 import signal
+import struct
 import stat
 import subprocess
 import sys
@@ -464,3 +465,63 @@ def test_a_text_mentioning_pdf_magic_is_a_text(tmp_path):
     p = tmp_path / "r.txt"
     p.write_text(GOOD.replace("继续努力。", "附件格式为%PDF-1.7。"), encoding="utf-8")
     assert fz("check", p).returncode == 1
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the pool forks its workers on Linux only")
+def test_a_dead_worker_is_noticed_even_when_the_executor_misses_it():
+    """Some CPython versions' executor can miss (or hang on) a worker killed at the wrong moment,
+    so its futures are never marked broken; the batch looks at its workers itself. Here the
+    future waited on is one the executor never completes: only that look can end the wait."""
+    from concurrent.futures import Future
+
+    from fzcheck.app.batch import _Pool
+    from fzcheck.rules.load import load_ruleset
+    from fzcheck.engine.check import Options
+
+    pool = _Pool(1, (load_ruleset(), Options(), None, None))
+    try:
+        assert pool.submit(os.getpid).result(timeout=30) != os.getpid()
+        never = Future()
+        assert pool.wait([never], 0.5) == (set(), False)  # alive: waits its limit, nothing lost
+        os.kill(pool.processes()[0].pid, signal.SIGKILL)
+        started = time.monotonic()
+        assert pool.wait([never], 60) == (set(), True)
+        assert time.monotonic() - started < 5
+    finally:
+        pool.kill()
+
+
+def _half_an_answer(fd: int) -> None:
+    """In a worker: write the start of a long answer to the result pipe, then die."""
+    os.write(fd, struct.pack("!i", 1 << 20) + b"\0" * 16)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the pool forks its workers on Linux only")
+def test_a_worker_dying_mid_answer_leaves_no_thread_that_would_hang_the_exit():
+    """A worker killed while writing its answer leaves half a message in the result pipe; the
+    executor's manager thread then waits for the rest, and the interpreter would hang at exit
+    joining it (CI saw `check --jobs 2` never end after a worker was killed). Killing the pool
+    must end that thread."""
+    from fzcheck.app.batch import _Pool
+    from fzcheck.engine.check import Options
+    from fzcheck.rules.load import load_ruleset
+
+    pool = _Pool(1, (load_ruleset(), Options(), None, None))
+    writer = pool.ex._result_queue._writer
+    thread = None
+    try:
+        pool.submit(_half_an_answer, writer.fileno())
+        thread = pool.ex._executor_manager_thread
+        deadline = time.monotonic() + 10
+        while not pool.lost_a_worker() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert pool.lost_a_worker()
+        time.sleep(0.3)
+        assert thread.is_alive()  # stuck reading the rest of the answer
+        pool.kill()
+        thread.join(5)
+        assert not thread.is_alive()
+    finally:
+        if thread is not None and thread.is_alive():  # let this test process end anyway
+            writer.close()

@@ -35,6 +35,7 @@ from fzcheck.i18n import msg
 from fzcheck.model import DocumentResult
 
 DEFAULT_TIMEOUT = 30.0  # seconds per document: reading, normalizing and matching
+POLL = 0.25  # seconds between looks at whether a worker of a pool has ended
 DEFAULT_MAX_MEMORY = 1 << 30  # bytes per document (address space above what the process had)
 MAX_JOBS = 64
 
@@ -357,6 +358,47 @@ def _die_with_parent() -> None:
         pass
 
 
+def end_executor(ex) -> None:
+    """End a ProcessPoolExecutor now: its workers killed, its manager thread ended (within 2 s),
+    its futures cancelled or broken; never waits for a worker's work."""
+    procs = list((getattr(ex, "_processes", None) or {}).values())
+    # shutdown() forgets these; keep them to end the manager thread below.
+    thread = getattr(ex, "_executor_manager_thread", None)
+    results = getattr(ex, "_result_queue", None)
+    for p in procs:
+        try:
+            p.kill()
+        except (OSError, AttributeError, ValueError):
+            pass
+    for p in procs:
+        try:
+            p.join(1)
+        except (OSError, AttributeError, ValueError, AssertionError):
+            pass
+    # A worker killed while writing its answer leaves half a message in the result pipe,
+    # and the executor's manager thread waits for the rest for ever: the interpreter then
+    # hangs at exit joining it (CPython 3.11). With the workers gone, this process holds
+    # the pipe's last write end; closing it gives the reader end-of-file, and the thread
+    # ends as for any broken pool. It also keeps the next pool's workers from inheriting it.
+    writer = getattr(results, "_writer", None)
+    if writer is not None:
+        try:
+            writer.close()
+        except OSError:  # pragma: no cover
+            pass
+    try:
+        ex.shutdown(wait=False, cancel_futures=True)
+    except Exception:  # noqa: BLE001 - ending anyway
+        pass
+    # The next pool forks: let this one's manager thread end first, so that no thread of
+    # ours is inside the executor's locks at the moment of the fork.
+    if thread is not None and thread is not threading.current_thread():
+        try:
+            thread.join(2)
+        except RuntimeError:  # pragma: no cover - never started
+            pass
+
+
 class _Pool:
     """A ProcessPoolExecutor that can be ended at once (its workers killed)."""
 
@@ -380,23 +422,43 @@ class _Pool:
             self.kill()
             raise FzError(f"--jobs: cannot start worker processes ({exc.strerror or exc}); use fewer") from None
 
+    def processes(self) -> list:
+        return list((getattr(self.ex, "_processes", None) or {}).values())
+
+    def lost_a_worker(self) -> bool:
+        """A worker has ended (killed, out of memory): the pool is broken, whether or not the
+        executor's own manager thread has noticed it yet."""
+        for p in self.processes():
+            try:
+                if p.exitcode is not None:
+                    return True
+            except (OSError, AttributeError, ValueError, AssertionError):  # pragma: no cover
+                return True
+        return False
+
+    def wait(self, futures, limit: float) -> tuple[set, bool]:
+        """Wait for the first of ``futures`` to finish, for at most ``limit`` seconds; every
+        ``POLL`` seconds look whether a worker has ended. Returns (finished, a worker ended).
+
+        The executor marks its futures broken when a worker dies, but in a few CPython versions
+        its manager thread can miss or hang on that (a worker killed while the call queue was
+        being written); the batch must not wait for it."""
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        end = time.monotonic() + limit
+        while True:
+            left = end - time.monotonic()
+            finished, _ = wait(futures, timeout=max(0.0, min(POLL, left)), return_when=FIRST_COMPLETED)
+            if finished:
+                return finished, False
+            if self.lost_a_worker():
+                return set(), True
+            if left <= POLL:
+                return set(), False
+
     def kill(self) -> None:
         _LIVE.discard(self)
-        procs = list((getattr(self.ex, "_processes", None) or {}).values())
-        for p in procs:
-            try:
-                p.kill()
-            except (OSError, AttributeError, ValueError):
-                pass
-        try:
-            self.ex.shutdown(wait=False, cancel_futures=True)
-        except Exception:  # noqa: BLE001 - ending anyway
-            pass
-        for p in procs:
-            try:
-                p.join(1)
-            except (OSError, AttributeError, ValueError, AssertionError):
-                pass
+        end_executor(self.ex)
 
     def close(self) -> None:
         _LIVE.discard(self)
@@ -405,7 +467,6 @@ class _Pool:
 
 def _pooled(paths: list[str], ruleset, options, jobs: int, progress: Callable[[int], None] | None,
             encode: Callable[[Any], str] | None, limits: Limits | None = None) -> Iterator[FileOutcome]:
-    from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
     size = chunk_size(len(paths), jobs)
@@ -435,7 +496,7 @@ def _pooled(paths: list[str], ruleset, options, jobs: int, progress: Callable[[i
                 given += 1
             if given >= len(chunks) or not pending:
                 continue
-            finished, _ = wait(list(pending), timeout=stall, return_when=FIRST_COMPLETED)
+            finished, _ = pool.wait(list(pending), stall)
             lost: list[int] = []
             for fut in finished:
                 i = pending.pop(fut)
@@ -472,12 +533,14 @@ def _isolated(chunk: list[str], initargs: tuple, per_file: float) -> list[FileOu
         for path in chunk:
             started = time.monotonic()
             fut = pool.submit(_work, [path])
+            finished, _ = pool.wait([fut], per_file)
             try:
-                answers = fut.result(timeout=per_file)
-                out.extend(answers)
-                if answers and answers[-1].ruleset_error:
-                    break
-                continue
+                if finished:
+                    answers = fut.result(timeout=0)
+                    out.extend(answers)
+                    if answers and answers[-1].ruleset_error:
+                        break
+                    continue
             except (BrokenProcessPool, FutureTimeout):
                 pass
             pool.kill()

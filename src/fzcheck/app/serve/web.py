@@ -219,16 +219,11 @@ class Checker:
 
 
 def _end(pool: cf.ProcessPoolExecutor) -> None:
-    """End a pool now: kill its workers (a broken pool's others may still be busy), never wait."""
-    for p in list((getattr(pool, "_processes", None) or {}).values()):
-        try:
-            p.kill()
-        except (OSError, AttributeError, ValueError):
-            pass
-    try:
-        pool.shutdown(wait=False, cancel_futures=True)
-    except Exception:  # noqa: BLE001 - ending anyway
-        pass
+    """End a pool now: kill its workers (a broken pool's others may still be busy), never wait
+    for their work; its manager thread is ended too (see :func:`fzcheck.app.batch.end_executor`)."""
+    from fzcheck.app.batch import end_executor
+
+    end_executor(pool)
 
 
 def summary(result: dict[str, Any]) -> dict[str, Any]:
