@@ -29,8 +29,15 @@ PLAN = ("某某县2024年法治政府建设工作要点\n\n为深入推进法治
         "一、加强党的领导\n\n聘请法律顾问，完善重大行政决策程序。\n")
 HOWTO = "# fzcheck 使用说明\n\n安装：\n\n```\npip install fzcheck\n```\n\n然后运行 fzcheck check 报告.docx。\n"
 
+SHUFA = ("关于2023年度党政主要负责人履行推进法治建设第一责任人职责情况的报告\n\n"
+         "一、履行推进法治建设第一责任人职责情况\n\n本人切实履行第一责任人职责，带头述法。\n")
+PUFA = ("某市司法局2023年度“谁执法谁普法”履职报告\n\n一、基本情况\n\n"
+        "2023年，我局开展普法宣传活动30场，推进法治政府建设。\n")
+
 CASES = [
     (GK, "information-disclosure-report", "政府信息公开工作年度报告"),
+    (SHUFA, "leader-duty-report", "述法报告"),
+    (PUFA, "law-popularization-report", "普法"),
     (GZ, "government-work-report", "政府工作报告"),
     (PLAN, "plan", "工作要点"),
     (HOWTO, "how-to", "README"),
@@ -53,6 +60,15 @@ def test_reports_that_mention_the_other_types_are_reports(ruleset):
     assert check_text(both, ruleset).doctype is None  # a title that names the report decides
     summary = "某某局2023年法治政府建设工作总结及2024年工作计划\n\n2023年，我局依法行政。\n"
     assert check_text(summary, ruleset).doctype is None
+    # the annual report may report on the leader's duty and on law popularization in its title;
+    # a numbered heading among the first lines is never taken for the title
+    duty = "某县2023年法治政府建设暨主要负责人履行推进法治建设第一责任人职责情况报告\n\n2023年，我县依法行政。\n"
+    assert check_text(duty, ruleset).doctype is None
+    pufa = "某区2023年度法治建设和普法工作总结\n\n2023年，我区依法行政。\n"
+    assert check_text(pufa, ruleset).doctype is None
+    headings = ("2023年工作回顾\n\n（一）普法工作总结\n\n"
+                "二、履行推进法治建设第一责任人职责情况报告\n\n我镇聘请法律顾问1名。\n")
+    assert check_text(headings, ruleset).doctype is None
     assert detect(from_text(SAMPLE.read_text(encoding="utf-8"), ruleset), ruleset) is None
 
 
