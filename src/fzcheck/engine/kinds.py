@@ -91,7 +91,7 @@ def result(rule: Rule, lang: str, status: str, credit: float, message: str, *, f
 def why_not(doc: Document, ctx: MatchContext, hits, matchers=()) -> WhyNot:
     """The closest mention of an element or item that is not credited, and why; when the
     report itself has none, a mention in the page furniture (a breadcrumb, index metadata)."""
-    reason, ev = closest(doc, hits)
+    reason, ev = closest(doc, hits, ctx)
     if ev is None and doc.furniture:
         ev = _in_furniture(doc, ctx, matchers)
         if ev is not None:
@@ -133,12 +133,12 @@ def element(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResu
         if status != ITEM_PASS:
             why: WhyNot | None = why_not(doc, ctx, hits, rule.evidence)
         elif credit < 1:  # only weak evidence (a heading that names it): partial credit
-            best = evidence(doc, hits, limit=1)
+            best = evidence(doc, hits, limit=1, ctx=ctx)
             why = WhyNot("weak", best[0] if best else None, {lang: t("msg.partial_credit", lang)})
         else:
             why = None
         res = result(rule, lang, status_from_credit(credit), credit, _finding_message(status, credit, lang, why),
-                     finding=status, ev=evidence(doc, hits), roles=found_in(doc, hits))
+                     finding=status, ev=evidence(doc, hits, ctx=ctx), roles=found_in(doc, hits))
         res.why_not = why
         return res
     # A collective name ("五大程序") credits every item only where it reports work done.
@@ -155,7 +155,7 @@ def element(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResu
         own_status, _ = item_status(hits)
         by_collective = status == ITEM_PASS and own_status != ITEM_PASS
         earned += item.weight * credit
-        items.append(ItemResult(item.id, item.title, status, evidence(doc, hits + collective, limit=2),
+        items.append(ItemResult(item.id, item.title, status, evidence(doc, hits + collective, limit=2, ctx=ctx),
                                 found_in(doc, hits + collective), item.weight, by_collective,
                                 why_not(doc, ctx, hits + collective_all, item.evidence) if status != ITEM_PASS
                                 else None,
@@ -172,7 +172,7 @@ def element(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResu
         message += t("msg.items_missing", lang, names=t("sep.list", lang).join(missing))
     summary = ITEM_PASS if done == len(items) else ("partial" if done else "missing")
     res = result(rule, lang, status_from_credit(credit), credit, message, finding=summary, items=items,
-                 ev=evidence(doc, all_hits, limit=5), roles=found_in(doc, all_hits))
+                 ev=evidence(doc, all_hits, limit=5, ctx=ctx), roles=found_in(doc, all_hits))
     if done < len(items):
         res.why_not = why_not(doc, ctx, [h for h in all_hits + collective_all if h.status != HIT_DONE])
     return res
@@ -213,7 +213,7 @@ def count(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResult
     n = len(hits)
     credit = min(1.0, n / need)
     return result(rule, lang, status_from_credit(credit), credit, t("msg.count", lang, n=n, min=need),
-                  finding=str(n), ev=evidence(doc, hits, limit=5), roles=found_in(doc, hits))
+                  finding=str(n), ev=evidence(doc, hits, limit=5, ctx=ctx), roles=found_in(doc, hits))
 
 
 @kind("absence", needs=("evidence",))
@@ -221,7 +221,7 @@ def absence(rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResu
     hits = [h for m in rule.evidence for h in find_hits(ctx, m)]
     if not hits:
         return result(rule, lang, PASS, 1.0, t("msg.absent_ok", lang), finding="none")
-    shown = evidence(doc, hits, limit=5)
+    shown = evidence(doc, hits, limit=5, ctx=ctx)
     for e in shown:  # what must be absent is "found", wherever it stands
         e.status = HIT_FOUND
     return result(rule, lang, FAIL, 0.0, t("msg.absent_found", lang, n=len(hits)), finding=str(len(hits)),

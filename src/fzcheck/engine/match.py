@@ -329,7 +329,9 @@ class MatchContext:
         self.reason_titles = {nd.reason: nd.title for nd in ctx.not_deeds}
         self._deed_cache: dict[tuple, object] = {}
         self._deeds_of: dict[int, list] = {}
-        self._may_cache: dict[tuple[str, int], bool] = {}
+        self.rank_facts: dict[int, tuple] = {}  # evidence(): each sentence's part of the ranking
+        self.evidence_facts: dict[int, tuple] = {}  # to_evidence(): each sentence's paragraph, section, original
+        self._may_cache: dict[str, tuple[dict[int, bool], object]] = {}
         self._anchor_cache: dict[str, dict[int, list[tuple[int, int]]]] = {}
 
     def anchor_spans(self, pat: SafePattern, need: list[int],
@@ -395,16 +397,21 @@ class MatchContext:
         run (the same answer, without the call). Asked of the few sentences with a hit, so
         answered per sentence, not for the whole document."""
         key = pat.compiled.pattern
-        found = self._may_cache.get((key, i))
+        info = self._may_cache.get(key)
+        if info is None:  # per pattern: its answers so far, and how to test a sentence
+            req = _context_literals(pat.compiled.pattern, pat.compiled.flags)
+            test = None if req is None else req if len(req) <= 8 else _any_of(frozenset(req)).search
+            info = self._may_cache[key] = ({}, test)
+        answers, test = info
+        found = answers.get(i)
         if found is None:
-            req = _context_literals(key, pat.compiled.flags)
-            if req is None:
+            if test is None:
                 found = True
             else:
                 text = self.doc.sentences[i].text
-                found = (any(lit in text for lit in req) if len(req) <= 8
-                         else _any_of(frozenset(req)).search(text) is not None)
-            self._may_cache[(key, i)] = found
+                found = (any(lit in text for lit in test) if type(test) is tuple
+                         else test(text) is not None)
+            answers[i] = found
         return found
 
     # -- facts about sentences ---------------------------------------------------
@@ -623,54 +630,80 @@ def find_hits(ctx: MatchContext, m: Matcher, collective: bool = False, judge_dee
     if anchors is None:
         return []
     sentences = ctx.doc.sentences
-    hits: list[Hit] = []
-    keep: set[int] | None = None
+    per_sentence = m.unit in ("sentence", "heading")
+    units: list[list[int]] | None = None  # None: each sentence of `order` is a unit of its own
     if cand is None:
-        units = ctx.units(m.unit)
-    elif m.unit in ("sentence", "heading"):
-        units = [[i] for i in cand]
+        order = range(len(sentences))
+        if not per_sentence:
+            units = ctx.units(m.unit)
+    elif per_sentence:
+        order = cand
     else:  # the whole unit still makes the text that `all` and `none` look at
         keep = set(cand)
         units = [u for u in ctx.units(m.unit) if not keep.isdisjoint(u)]
+        order = [i for unit in units for i in unit if i in keep]
     heads_only = m.unit == "heading"
-    visit = [i for unit in units for i in unit
-             if (keep is None or i in keep)
-             and not (sentences[i].is_heading and not m.headings or heads_only and not sentences[i].is_heading)]
-    spans_of = ctx.anchor_spans(anchors, visit, m.any) if visit else {}
+    if heads_only:  # headings only, and only when the matcher looks at headings
+        visit = [i for i in order if sentences[i].is_heading] if m.headings else []
+    elif m.headings:
+        visit = list(order)
+    else:
+        visit = [i for i in order if not sentences[i].is_heading]
+    if not visit:
+        return []
+    spans_of = ctx.anchor_spans(anchors, visit, m.any)
+    with_hits = [i for i in visit if spans_of[i]]
+    if not with_hits:
+        return []
     mask = m.mask.compiled(ctx.year) if m.mask else None
-    masks_of = ctx.anchor_spans(mask, [i for i in visit if spans_of[i]], m.mask) if mask is not None else {}
-    for unit in units:
+    masks_of = ctx.anchor_spans(mask, with_hits, m.mask) if mask is not None else None
+    see_titles = not m.titles
+    check_deeds = judge_deeds and bool(ctx.not_deeds)
+    hits: list[Hit] = []
+    if units is None:
+        groups: list[list[int]] = [[i] for i in with_hits]
+    else:
+        has = set(with_hits)
+        groups = [[i for i in unit if i in has] for unit in units if not has.isdisjoint(unit)]
+        units_of = [unit for unit in units if not has.isdisjoint(unit)]
+    for g, unit_hits in enumerate(groups):
         found: list[tuple[int, int, int, str]] = []
-        for i in unit:
-            if keep is not None and i not in keep:
-                continue
-            s = sentences[i]
-            if s.is_heading and not m.headings or heads_only and not s.is_heading:
-                continue
+        for i in unit_hits:
             matches = spans_of[i]
-            if not matches:
-                continue
-            masks = masks_of[i] if mask is not None else []
-            titles = [] if m.titles else ctx.titles(i)
+            masks = masks_of[i] if masks_of is not None else ()
+            titles = ctx.titles(i) if see_titles else ()
             if len(matches) > 8 and len(masks) + len(titles) > 8:  # many of both: bisect
-                masked, titled = _Spans(masks), _Spans(titles)
-                overlaps, within = masked.overlaps, titled.contains
-            else:
-                overlaps, within = (lambda sp: _overlaps(sp, masks)), (lambda sp: _within(sp, titles))
-            for span in matches:
-                if span[0] == span[1]:
+                masked, titled = _Spans(list(masks)), _Spans(list(titles))
+                for span in matches:
+                    if span[0] == span[1]:
+                        continue
+                    reason = LOOKALIKE if masked.overlaps(span) else TITLE if titled.contains(span) else ""
+                    if reason and not judge_deeds:
+                        continue
+                    if not reason and check_deeds:
+                        reason = ctx.not_deed(i, span[0], span[1], m.allow)
+                    found.append((i, span[0], span[1], reason))
+                continue
+            for a, b in matches:
+                if a == b:
                     continue
-                reason = LOOKALIKE if overlaps(span) else TITLE if within(span) else ""
+                if masks and any(x < b and a < y for x, y in masks):
+                    reason = LOOKALIKE
+                elif titles and any(x <= a and b <= y for x, y in titles):
+                    reason = TITLE
+                else:
+                    reason = ""
                 if reason and not judge_deeds:
                     continue
-                if not reason and judge_deeds and ctx.not_deeds:
-                    reason = ctx.not_deed(i, span[0], span[1], m.allow)
-                found.append((i, span[0], span[1], reason))
+                if not reason and check_deeds:
+                    reason = ctx.not_deed(i, a, b, m.allow)
+                found.append((i, a, b, reason))
         if not found:
             continue
         if m.all or m.none:
+            unit = [found[0][0]] if units is None else units_of[g]
             text = "\n".join(sentences[i].text for i in unit)
-            if any(g.compiled(ctx.year).search(text) is None for g in m.all if g):
+            if any(grp.compiled(ctx.year).search(text) is None for grp in m.all if grp):
                 continue
             if m.none and m.none.compiled(ctx.year).search(text) is not None:
                 continue
@@ -709,42 +742,56 @@ def found_in(doc: Document, hits: list[Hit]) -> list[str]:
 _DEED_ROLES = (ACHIEVEMENTS, FIRST_RESPONSIBLE, OTHER)
 
 
-def _rank(doc: Document, h: Hit) -> tuple:
+def _rank(doc: Document, h: Hit, facts: dict | None = None) -> tuple:
     """Best evidence first: done before the rest; then the unit's concrete deed in a part
     that reports the year (not the preamble's summary), a sentence with figures, a sentence
-    rather than a heading; then the order of the report."""
-    s = doc.sentences[h.sentence]
-    return (_STATUS_ORDER.get(h.status, 9), s.role not in _DEED_ROLES, not _FIGURE.search(s.text),
-            s.is_heading, h.sentence, h.start)
+    rather than a heading; then the order of the report. ``facts`` keeps each sentence's
+    part of the key (the document's, from its MatchContext)."""
+    f = facts.get(h.sentence) if facts is not None else None
+    if f is None:
+        s = doc.sentences[h.sentence]
+        f = (s.role not in _DEED_ROLES, not _FIGURE.search(s.text), s.is_heading)
+        if facts is not None:
+            facts[h.sentence] = f
+    return (_STATUS_ORDER.get(h.status, 9), f[0], f[1], f[2], h.sentence, h.start)
 
 
-def evidence(doc: Document, hits: list[Hit], limit: int = 3) -> list[Evidence]:
+def evidence(doc: Document, hits: list[Hit], limit: int = 3, ctx: MatchContext | None = None) -> list[Evidence]:
     """The hits worth showing, best first: done ones, else the best of the mentions that
-    do not count (never the not-counted ones: why_not names the closest of those)."""
-    ordered = sorted((h for h in hits if h.status != HIT_EXCLUDED), key=lambda h: _rank(doc, h))
+    do not count (never the not-counted ones: why_not names the closest of those). ``ctx``
+    (the document's) keeps what is asked of each sentence for the next call."""
+    facts = ctx.rank_facts if ctx is not None else {}
+    ordered = sorted((h for h in hits if h.status != HIT_EXCLUDED), key=lambda h: _rank(doc, h, facts))
     shown: list[Evidence] = []
     seen: set[int] = set()
     for h in ordered:
         if h.sentence in seen:
             continue
         seen.add(h.sentence)
-        shown.append(to_evidence(doc, h))
+        shown.append(to_evidence(doc, h, ctx))
         if len(shown) >= limit:
             break
     return shown
 
 
-def to_evidence(doc: Document, h: Hit) -> Evidence:
+def to_evidence(doc: Document, h: Hit, ctx: MatchContext | None = None) -> Evidence:
     s = doc.sentences[h.sentence]
-    par = doc.paragraphs[s.para]
+    cache = ctx.evidence_facts if ctx is not None else None
+    facts = cache.get(h.sentence) if cache is not None else None
+    if facts is None:  # what does not depend on the words matched: once per sentence
+        par = doc.paragraphs[s.para]
+        facts = (par, s.section.path(), _sentence_original(par, s))
+        if cache is not None:
+            cache[h.sentence] = facts
+    par, section, whole = facts
     location = dict(par.location_at(s.start + h.start))
     text = s.text
     if len(text) > 120:
         left = max(0, h.start - 50)
         text = ("…" if left else "") + text[left:left + 110] + ("…" if left + 110 < len(s.text) else "")
-    original, original_match = _original(par, s, h.start, h.end)
+    original, original_match = _original(par, s, h.start, h.end, whole)
     return Evidence(text=text, match=s.text[h.start:h.end], line=location.get("line"),
-                    section=s.section.path(), role=s.role, status=h.status, location=location,
+                    section=section, role=s.role, status=h.status, location=location,
                     pos=(s.para, s.start + h.start), reason=_hit_reason(h),
                     original=original, original_match=original_match)
 
@@ -769,16 +816,31 @@ def _sentence_span(par, s) -> tuple[int, int, int]:
     return s.start, min(len(par.text), s.start + n), 0
 
 
-def _original(par, s, start: int, end: int) -> tuple[str, str]:
-    """The whole sentence and the matched words as the report wrote them (the text its
-    reader extracted, before normalization); ("", "") when the paragraph has no original."""
+def _sentence_original(par, s) -> tuple[int, int, int, str] | None:
+    """(start, end, shift) of the sentence in its normalized paragraph (see _sentence_span)
+    and the whole sentence as the report wrote it, with its full stop; None when the
+    paragraph has no original."""
     if not par.original or par.src is None:
-        return "", ""
+        return None
     a, b, shift = _sentence_span(par, s)
     oa, ob = par.original_span(a, b)
     while ob < len(par.original) and par.original[ob] in _SENTENCE_END:  # its full stop too
         ob += 1
-    sentence = par.original[oa:ob].strip()
+    return a, b, shift, par.original[oa:ob].strip()
+
+
+_UNSET: tuple = (object(),)  # "not given" (a caller may pass None: no original)
+
+
+def _original(par, s, start: int, end: int, whole: tuple | None = _UNSET) -> tuple[str, str]:
+    """The whole sentence and the matched words as the report wrote them (the text its
+    reader extracted, before normalization); ("", "") when the paragraph has no original.
+    ``whole``: _sentence_original(par, s), when the caller has it."""
+    if whole is _UNSET:
+        whole = _sentence_original(par, s)
+    if whole is None:
+        return "", ""
+    a, b, shift, sentence = whole
     ms, me = max(a, a + start - shift), min(b, a + end - shift)
     match = ""
     if me > ms:
@@ -794,7 +856,7 @@ def _hit_reason(h: Hit) -> str:
     return h.reason or _REASON_OF_STATUS.get(h.status, "")
 
 
-def closest(doc: Document, hits: list[Hit]) -> tuple[str, Evidence | None]:
+def closest(doc: Document, hits: list[Hit], ctx: MatchContext | None = None) -> tuple[str, Evidence | None]:
     """The mention closest to counting and why it did not, for an element or item that is
     not credited: ("nothing_close", None) when nothing was found. A mention set aside
     (another body's, another year's, a name …) in a part that reports the year comes
@@ -813,4 +875,4 @@ def closest(doc: Document, hits: list[Hit]) -> tuple[str, Evidence | None]:
                 h.sentence, h.start)
 
     best = min(rest, key=rank)
-    return _hit_reason(best), to_evidence(doc, best)
+    return _hit_reason(best), to_evidence(doc, best, ctx)
