@@ -227,11 +227,11 @@ def neutralise_terminal(text: str) -> str:
     """Escape the control characters of a text for a terminal (an OSC 52 in a report must not
     set the reviewer's clipboard): every C0/C1 control but newline and tab is shown as an
     escape, except the colour codes (ESC [ … m) fzcheck itself writes."""
-    import re
-
     global _OUR_COLOURS
-    if _OUR_COLOURS is None:
-        _OUR_COLOURS = re.compile(r"\x1b\[[0-9;]{0,12}m|[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+    if _OUR_COLOURS is None:  # through lazyre: rebuilt from the compiled-pattern cache, not compiled each run
+        from fzcheck import lazyre
+
+        _OUR_COLOURS = lazyre.compile(r"\x1b\[[0-9;]{0,12}m|[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
     def fix(m):
         s = m.group(0)

@@ -44,7 +44,8 @@ try:  # the built-in module: much quicker to import than hashlib (OpenSSL)
 except ImportError:  # pragma: no cover - other Pythons
     from hashlib import blake2b as _blake2b
 
-FORMAT = 3  # bump when the layout of an entry changes (3: BLAKE2b digests and MACs instead of SHA-256)
+FORMAT = 4  # bump when the layout of an entry changes (3: BLAKE2b digests and MACs instead of SHA-256;
+# 4: checked patterns kept as a digest, patterns compiled only to check them no longer kept)
 
 
 def _hasher():
@@ -85,12 +86,13 @@ _STATE: list[str] = []
 def _package_files(root: str) -> list[tuple[str, str]]:
     """(path inside the package, full path) of every source and data file, in a stable order."""
     out = []
+    skip = len(os.path.join(root, ""))  # root is absolute and normal: its files' paths start with it
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
             if name.endswith((".py", ".json", ".yaml")):
                 full = os.path.join(folder, name)
-                out.append((os.path.relpath(full, root).replace(os.sep, "/"), full))
+                out.append((full[skip:].replace(os.sep, "/"), full))
     return out
 
 
@@ -107,16 +109,18 @@ def _code_state() -> str:
 
         root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the fzcheck package
         files = _package_files(root)
-        h = _hasher()
         fine = False
+        stamps = []  # "path\0stamp\0" for each file, hashed at once (no file name holds a NUL)
         for rel, full in files:
             try:
                 st = os.stat(full)
             except OSError:
-                h.update(_digest(rel, "\0unreadable").encode())
+                stamps.append(f"{rel}\0unreadable\0")
                 continue
             fine = fine or bool(st.st_mtime_ns % 1_000_000_000 or st.st_ctime_ns % 1_000_000_000)
-            h.update(_digest(rel, f"{st.st_size}:{st.st_ino}:{st.st_mtime_ns}:{st.st_ctime_ns}").encode())
+            stamps.append(f"{rel}\0{st.st_size}:{st.st_ino}:{st.st_mtime_ns}:{st.st_ctime_ns}\0")
+        h = _hasher()
+        h.update("".join(stamps).encode("utf-8", "surrogatepass"))
         if not fine:  # whole-second times: the content itself
             h = _hasher()
             for rel, full in files:
@@ -259,26 +263,41 @@ def load_ruleset_data(path: str, load: Callable[[str], tuple[Any, list[tuple[str
         loaded, _ = load(path)
         return loaded.data, loaded.path, loaded.origins
     main = _read_bytes(path)
-    key = _digest("ruleset", _code_state(), os.path.abspath(path), main if main is not None else b"\0missing")
+    full = os.path.abspath(path)
+    key = _digest("ruleset", _code_state(), full, main if main is not None else b"\0missing")
     if main is not None:
         hit = _get("ruleset", key)
-        if _fresh(hit):
+        if _fresh(hit, full):
             _, data, loaded_path, origins = hit
             return data, loaded_path, origins
     loaded, reads = load(path)  # raises on an invalid rule set: errors are never cached
-    # the digest of the very text the loader read (a file edited meanwhile cannot slip in)
+    # the digest of the very text the loader read (a file edited meanwhile cannot slip in);
+    # for the rule file itself, when that text is the one of the bytes in the key, KEY_TEXT
     deps = list(dict.fromkeys((os.path.abspath(p), _digest(text)) for p, text in reads))
     if main is not None:
+        try:
+            as_key = _digest(main.decode("utf-8-sig"))  # the text of the bytes in the key, read as the loader reads
+        except UnicodeDecodeError:
+            as_key = None
+        deps = [(p, KEY_TEXT if p == full and d == as_key else d) for p, d in deps]
         _put("ruleset", key, (deps, loaded.data, loaded.path, loaded.origins))
     return loaded.data, loaded.path, loaded.origins
 
 
-def _fresh(hit: Any) -> bool:
+# A file read while loading whose text was the one of the very bytes the entry's key holds (the
+# rule file itself, read once for the key and once by the loader): an entry found under that
+# key has it unchanged, without reading and hashing it again.
+KEY_TEXT = "key"
+
+
+def _fresh(hit: Any, keyed: str = "") -> bool:
     if not (isinstance(hit, tuple) and len(hit) == 4 and isinstance(hit[0], list) and isinstance(hit[3], dict)):
         return False
     for dep in hit[0]:
         if not (isinstance(dep, tuple) and len(dep) == 2):
             return False
+        if dep[1] == KEY_TEXT and dep[0] == keyed:
+            continue
         raw = _read_bytes(dep[0]) if isinstance(dep[0], str) else None
         if raw is None:
             return False
@@ -332,7 +351,8 @@ class _Memo:
             import atexit
 
             atexit.register(self.save)
-        return self.entries.get(name)
+        hit = self.entries.get(name)
+        return self.new.get(name) if hit is None else hit  # also what this run added
 
     def add(self, name: str, value: Any) -> None:
         if len(self.new) < self.MAX:
@@ -369,11 +389,12 @@ def _reduce(pattern) -> tuple[Callable[..., Any], tuple]:
     return copyreg.dispatch_table[type(pattern)](pattern)
 
 
-def compile_regex(source: str, flags: int = 0):
+def compile_regex(source: str, flags: int = 0, keep: bool = True):
     """``regex.compile(source, flags)``, rebuilt from the cache when this pattern was compiled in an
     earlier run (with the same version of ``regex``). A pattern is stored as the ``regex``
     package pickles it (``copyreg``: its constructor and its compiled code), rebuilt with
-    that constructor, and checked to be the pattern asked for."""
+    that constructor, and checked to be the pattern asked for. ``keep=False``: a pattern
+    compiled only to see that it compiles, not stored (the table every check reads stays small)."""
     import regex
 
     if not enabled():
@@ -398,7 +419,7 @@ def compile_regex(source: str, flags: int = 0):
         marshal.dumps(args)
     except Exception:  # pragma: no cover - a regex without its pickling support
         return pattern
-    if construct is _CONSTRUCT[0]:
+    if construct is _CONSTRUCT[0] and keep:
         _COMPILED.add(name, args)
     return pattern
 
@@ -432,21 +453,22 @@ def _checked_key() -> str:
 _CHECKED = _Memo("checked", _checked_key)
 
 
-def checked_pattern(source: str, year: int | None, check: Callable[[], str]) -> str:
+def checked_pattern(source: str, year: int | None, check: Callable[[], None]) -> bool:
     """``check()``: the checks of a rule-set pattern for a report year (its shape, that it
-    compiles for that year and for the years around it), which return the pattern as it is
-    compiled for that year, or raise. A pattern that passed them before (with the same
-    fzcheck and ``regex``) is not checked again: its compiled form for the year comes back at
-    once. Only passes are kept; a pattern that fails is checked, and fails, every time."""
+    compiles for that year and for the years around it), which raise when it fails them.
+    A pattern that passed them before (with the same fzcheck and ``regex``) is not checked
+    again; a pattern without ``${…}`` passes or fails them alike for every year. Only passes
+    are kept (under a digest of the pattern); a pattern that fails is checked, and fails,
+    every time. True when the checks were run now."""
     if not enabled():
-        return check()
-    name = f"{year}\0{source}"
-    hit = _CHECKED.get(name)
-    if isinstance(hit, str):
-        return hit
-    value = check()
-    _CHECKED.add(name, value)
-    return value
+        check()
+        return True
+    name = _digest(str(year) if "${" in source else "any year", source)[:32]
+    if _CHECKED.get(name) is True:
+        return False
+    check()
+    _CHECKED.add(name, True)
+    return True
 
 
 # -- the characters OpenCC's t2s would change -----------------------------------------
@@ -480,13 +502,11 @@ def t2s_changing(config: str = "t2s.json") -> frozenset[str] | None:
     share = _opencc_share()
     if share is None:
         return None
-    import re as _re
-
     try:
         path = os.path.join(share, config)
         with open(path, "rb") as fh:
             conf = fh.read()
-        files = [os.path.join(share, f) for f in _re.findall(r'"file"\s*:\s*"([^"\\/]+)"', conf.decode("utf-8"))]
+        files = [os.path.join(share, f) for f in _T2S_FILE.findall(conf.decode("utf-8"))]
         stamps = [_stamp(f) for f in [path, *files]]
     except (OSError, UnicodeDecodeError):
         return None
@@ -501,6 +521,9 @@ def t2s_changing(config: str = "t2s.json") -> frozenset[str] | None:
         return None
     _put("t2s", key, ("".join(sorted(chars)),))
     return frozenset(chars)
+
+
+_T2S_FILE = lazyre.compile(r'"file"\s*:\s*"([^"\\/]+)"')  # a dictionary named in OpenCC's configuration
 
 
 def _stamp(path: str) -> str:
@@ -557,3 +580,12 @@ def joinable_answer(source: str, flags: int, compute: Callable[[], str | None]) 
     value = compute()
     _JOINABLE.add(name, (value,))
     return value
+
+
+def preload() -> None:
+    """Read now the tables a check reads on its first pattern (compiled patterns, the
+    prefilter's literals, joinable scans, checked patterns): the command line calls it while
+    it loads everything else, before it sets all of that aside from the garbage collector."""
+    if enabled():
+        for memo in (_COMPILED, _LITERALS, _JOINABLE, _CHECKED):
+            memo.get("")

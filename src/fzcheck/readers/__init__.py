@@ -32,9 +32,16 @@ def _skipped_in_walk(name: str) -> bool:
     return name.startswith((".", "~$")) or name.lower() in ("thumbs.db", "desktop.ini")
 
 _OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")
-_HTML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title)\b",
-                         re.IGNORECASE | re.DOTALL)
-_HTML_ANY = re.compile(rb"<(html|body)\b[^>]*>", re.IGNORECASE)
+_HTML: list[re.Pattern[bytes]] = []  # compiled on the first file that holds a "<"
+
+
+def _html_patterns() -> list[re.Pattern[bytes]]:
+    """(the start of an HTML page, an <html> or <body> tag anywhere): both need a "<"."""
+    if not _HTML:
+        _HTML[:] = [re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title)\b",
+                               re.IGNORECASE | re.DOTALL),
+                    re.compile(rb"<(html|body)\b[^>]*>", re.IGNORECASE)]
+    return _HTML
 
 
 def _suffix(path: str | os.PathLike[str]) -> str:
@@ -113,7 +120,9 @@ def sniff(data: bytes, suffix: str) -> str:
     if head.startswith(b"MIME-Version:") or b"Content-Type: multipart/related" in head:
         raise InputError(msg("in.mht"))
     body = head.lstrip(b"\xef\xbb\xbf")
-    if _HTML_START.match(body) or suffix in (".html", ".htm", ".xhtml", ".shtml") or _HTML_ANY.search(data[:8192]):
+    start = data[:8192]
+    if suffix in (".html", ".htm", ".xhtml", ".shtml") or (
+            b"<" in start and (_html_patterns()[0].match(body) or _html_patterns()[1].search(start))):
         return "html"
     if suffix in (".md", ".markdown"):
         return "markdown"

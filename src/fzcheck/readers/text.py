@@ -9,7 +9,6 @@ GB18030 and then Big5.
 from __future__ import annotations
 
 import codecs
-import re
 
 from fzcheck import lazyre
 from fzcheck.errors import InputError
@@ -102,6 +101,7 @@ def decode(data: bytes) -> tuple[str, str]:
 _HAN = lazyre.compile(r"[\u4e00-\u9fff]")
 _MOJIBAKE_HINT = lazyre.compile(r"[\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2018-\u203a\ue000-\uf8ff]"
                                 r"|[娉鏀寤骞鎶锛绔棰灏銆鍙缁鐨閮鏈浜瀹璁欢]")
+_LOST = lazyre.compile("\ufffd+")
 
 
 def _cp1252_bytes(line: str) -> bytes | None:
@@ -133,7 +133,7 @@ def repair_mojibake(line: str) -> str:
         if not raw:
             continue
         fixed = raw.decode("utf-8", errors="replace")
-        lost = len(re.findall("\ufffd+", fixed))  # characters lost, each one run of replacement marks
+        lost = len(_LOST.findall(fixed))  # characters lost, each one run of replacement marks
         if not _HAN.search(fixed) or lost > max(2, len(fixed) // 8) or len(fixed) >= len(line):
             continue
         if _plausible(fixed.replace("\ufffd", "")) >= 0.95:

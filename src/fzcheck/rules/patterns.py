@@ -175,13 +175,9 @@ def check_pattern_shape(src: str) -> None:
             raise PatternError(f"a counted repeat over {MAX_REPEAT:,} ({m.group(0)})")
 
 
-def _compile(src: str, year: int | None):
-    return _compile_prepped(prep_pattern(src, year))
-
-
-def _compile_prepped(prepped: str):
+def _compile(src: str, year: int | None, keep: bool = True):
     try:
-        return compile_regex(prepped)
+        return compile_regex(prep_pattern(src, year), keep=keep)
     except RecursionError:
         raise PatternError(f"groups nested too deeply") from None
     except (MemoryError, OverflowError):
@@ -193,7 +189,7 @@ def compile_pattern(src: str, year: int | None, label: str = "") -> SafePattern:
     where = f"{label}: " if label else ""
     shown = src if len(src) <= 120 else src[:117] + "…"
 
-    def check() -> str:
+    def check() -> None:
         check_pattern_shape(src)
         _compile(src, year)  # regex.compile, cached
         if "${" in src and year is not None:
@@ -201,14 +197,14 @@ def compile_pattern(src: str, year: int | None, label: str = "") -> SafePattern:
             # for a report whose year is unknown ([${year}-5] is a valid range for 2000 only)
             for other in (None, year + 19, year - 19):
                 try:
-                    _compile(src, other)
+                    _compile(src, other, keep=False)  # only to see that it compiles
                 except regex.error as exc:
                     raise PatternError(f"does not compile with ${{year}} = {other or 'unknown'}: {exc}") from None
-        return prep_pattern(src, year)
 
     try:
         # the checks above once: a pattern that passed them in an earlier run is compiled at once
-        compiled = _compile_prepped(checked_pattern(src, year, check))
+        checked_pattern(src, year, check)
+        compiled = _compile(src, year)
     except PatternError as exc:
         raise PatternError(f"{where}pattern {shown!r}: {exc.message}" if label else exc.message) from None
     except regex.error as exc:
