@@ -4,12 +4,14 @@ The engine returns result objects; only the CLI prints and exits.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 from fzcheck.engine import frontmatter, kinds, outline
 from fzcheck.engine.doctype import detect as detect_doctype
 from fzcheck.engine.match import MatchContext, _context_literals
+from fzcheck.perf.prefilter import _any_of
 from fzcheck.engine.normalize import normalize_document
 from fzcheck.errors import RuleSetError
 from fzcheck.i18n import t
@@ -55,8 +57,18 @@ class Roles:
 def _may_match(pat, text: str) -> bool:
     """Whether text holds one of the literals every match of the pattern needs (the keyword
     prefilter's analysis): without one, the pattern cannot match and need not run."""
-    req = _context_literals(pat.compiled.pattern, pat.compiled.flags)
-    return req is None or any(lit in text for lit in req)
+    req = _literal_set(pat.compiled.pattern, pat.compiled.flags)
+    if req is None:
+        return True
+    if len(req) <= 8:
+        return any(lit in text for lit in req)
+    return _any_of(req).search(text) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _literal_set(source: str, flags: int) -> frozenset[str] | None:
+    req = _context_literals(source, flags)
+    return None if req is None else frozenset(req)
 
 
 def analyze(raw: RawDocument, ruleset: RuleSet) -> Document:

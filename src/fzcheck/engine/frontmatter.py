@@ -3,6 +3,8 @@ title and the unit (government, town, bureau) that wrote it (the last two best-e
 the printed gap reports; each may be None)."""
 from __future__ import annotations
 
+import functools
+
 import datetime as dt
 
 import regex
@@ -124,7 +126,21 @@ _NAVIGATION = lazyre.compile(r"当前位置|您的位置|所在位置|当前页�
 
 def looks_like_navigation(text: str) -> bool:
     """A line of page navigation (a breadcrumb), never a title."""
+    # every match holds one of its literals (the search tries \S\s*… at every position)
+    req = _navigation_literals()
+    if req is not None and not any(lit in text for lit in req):
+        return False
     return bool(_NAVIGATION.search(text))
+
+
+@functools.lru_cache(maxsize=1)
+def _navigation_literals() -> tuple[str, ...] | None:
+    """The keyword prefilter's literals of _NAVIGATION (kept between runs)."""
+    from fzcheck.perf.cache import literals
+    from fzcheck.perf.prefilter import required_literals
+
+    req = literals(_NAVIGATION.pattern, required_literals)
+    return None if req is None else tuple(sorted(req))
 
 
 def _title(paragraphs: list[Paragraph], first_heading: int) -> tuple[str | None, int | None]:

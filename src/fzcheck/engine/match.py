@@ -232,6 +232,7 @@ class _Parts:
 
 
 _PARTS: dict[tuple[str, int | None], _Parts | None] = {}
+_SPLIT_MIN = 256  # characters of text from which a split group is scanned alternative by alternative
 
 
 def _split_parts(group: Group, year: int | None, whole: SafePattern) -> _Parts | None:
@@ -349,7 +350,7 @@ class MatchContext:
         parts = _split_parts(group, self.year, pat) if group is not None else None
 
         def spans(text: str, pos: int = 0) -> list[tuple[int, int]]:
-            if parts is not None:
+            if parts is not None and len(text) - pos >= _SPLIT_MIN:  # short text: one call costs less
                 merged = _merged_spans(parts, text, pos)
                 if merged is not None:
                     return merged

@@ -289,8 +289,11 @@ def _normalize(s: str) -> tuple[str, list[int]]:
     needed = _marker_literals()
     if needed is None or (not _marker_firsts().isdisjoint(chars)
                           and any(lit in t.s for lit in needed)):  # else no marker nor pinyin can match: no change
-        for pat in markers:
-            t.sub(pat, lambda m: "")
+        for pat, lits in _each_literals():  # each marker (and then the pinyin) only on text with its literals
+            if pat is _PINYIN_MARK:
+                break
+            if lits is None or any(lit in t.s for lit in lits):
+                t.sub(pat, lambda m: "")
         for _ in range(3):  # nested annotations such as 執((zhí)zhí)
             before = t.s
             t.sub(_PINYIN, _drop_pinyin)
@@ -319,15 +322,41 @@ def _normalize(s: str) -> tuple[str, list[int]]:
     if wide:
         t.s = _fold_width(t.s)  # one character for one: the map stays aligned
         chars = set(t.s)
-    if " " in chars or "\t" in chars:
-        t.sub(_SPACE_BETWEEN_HAN, lambda m: "")
-        t.sub(_SPACE_RUN, lambda m: " ")
-    elif not _SPACE_RUN_CHARS.isdisjoint(chars):  # [ \t\r\f\v]{2,}
+    if not _SPACE_RUN_CHARS.isdisjoint(chars) and _inner_space(t.s):
+        if " " in chars or "\t" in chars:
+            t.sub(_SPACE_BETWEEN_HAN, lambda m: "")
         t.sub(_SPACE_RUN, lambda m: " ")
     # strip, keeping the map aligned
     left = len(t.s) - len(t.s.lstrip())
     right = len(t.s.rstrip())
     return t.s[left:right], t.src[left:right]
+
+
+_PINYIN_MARK = object()
+
+
+@functools.lru_cache(maxsize=1)
+def _each_literals() -> list[tuple[object, tuple[str, ...] | None]]:
+    """Each marker (noise.yaml) with the literals one of which its every match contains (None:
+    unknown), in order, then _PINYIN_MARK."""
+    from fzcheck.perf.cache import literals
+    from fzcheck.perf.prefilter import required_literals
+
+    out: list[tuple[object, tuple[str, ...] | None]] = []
+    for pat in _patterns()[1]:
+        req = None if pat.flags & ~(regex.UNICODE | regex.VERSION0) else literals(pat.pattern, required_literals)
+        out.append((pat, None if req is None else tuple(sorted(req))))
+    out.append((_PINYIN_MARK, None))
+    return out
+
+
+def _inner_space(s: str) -> bool:
+    """Whether a space, tab, CR, FF or VT stands between non-space characters. When they
+    stand only at the ends, the two space steps change nothing that the final strip keeps:
+    a run there is whitespace before and after them, stripped with the same characters (and
+    offsets) left; _SPACE_BETWEEN_HAN needs a character on both sides."""
+    core = s.strip()
+    return " " in core or "\t" in core or "\r" in core or "\f" in core or "\v" in core
 
 
 @functools.lru_cache(maxsize=1)
