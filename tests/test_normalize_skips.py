@@ -46,10 +46,17 @@ _PIECES = ["法治", "政府", "建设", "。", "，", " ", "  ", "\t", "\u3000"
            "執法", "機關", "\x85", "\u2028", "。ㄒ唬┘", "一、", "x"]
 
 
-def test_shortcuts_give_what_every_step_gives():
+def test_shortcuts_give_what_every_step_gives(monkeypatch):
     rng = random.Random(1616)
-    for _ in range(4000):
-        s = "".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 12)))
+    texts = ["".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 12))) for _ in range(4000)]
+    texts += ["".join(rng.choice(_PIECES[:11] + ["，", "（一）", "２０２３年", "：", "𠮷"]) for _ in range(rng.randint(0, 12)))
+              for _ in range(2000)]  # mostly text for the warm way
+    monkeypatch.setattr(N, "_WARM", [None])  # one document: sets of characters
+    for s in texts:
+        assert N._normalize(s) == _every_step(s), repr(s)
+    monkeypatch.setattr(N, "_WARM", [N._warm_tests()])  # later documents: character classes
+    assert N._WARM[0] is not None
+    for s in texts:
         assert N._normalize(s) == _every_step(s), repr(s)
 
 

@@ -275,6 +275,11 @@ def normalize_text(s: str) -> str:
 
 
 def _normalize(s: str) -> tuple[str, list[int]]:
+    warm = _WARM[0]
+    if warm is not None and warm[0](s) is None:
+        # none of the characters the folds, markers, pinyin, OpenCC and the zero-width step
+        # need: they would leave the paragraph as it is
+        return _normalize_rest(_Text(s, list(range(len(s)))), warm)
     noise, markers = _patterns()
     # Which characters the paragraph holds, taken once (and again only after a step changed
     # the text): most steps need a character the paragraph lacks and leave it as it is.
@@ -305,14 +310,7 @@ def _normalize(s: str) -> tuple[str, list[int]]:
     if changing is None or not changing.isdisjoint(chars):  # OpenCC is loaded only for text it changes
         t.map_chars(_converter())
         chars = set(t.s)
-    stripped = t.s.lstrip()
-    lead = len(t.s) - len(stripped)
-    fixed = repair_shifted_heading(stripped)
-    if fixed is not None:
-        new, n = fixed
-        anchor = t.src[lead] if t.src else 0
-        t.s = t.s[:lead] + new + t.s[lead + n:]
-        t.src = t.src[:lead] + [anchor] * len(new) + t.src[lead + n:]
+    if _repair_heading(t):
         chars = set(t.s)
     # each pattern below needs one of a few characters: a paragraph without them is left as it is
     if not _ZERO_WIDTH_CHARS.isdisjoint(chars):
@@ -330,6 +328,75 @@ def _normalize(s: str) -> tuple[str, list[int]]:
     left = len(t.s) - len(t.s.lstrip())
     right = len(t.s.rstrip())
     return t.s[left:right], t.src[left:right]
+
+
+def _repair_heading(t: _Text) -> bool:
+    """Step 4 (an outline number decoded one byte late); whether it changed the text."""
+    stripped = t.s.lstrip()
+    lead = len(t.s) - len(stripped)
+    fixed = repair_shifted_heading(stripped)
+    if fixed is None:
+        return False
+    new, n = fixed
+    anchor = t.src[lead] if t.src else 0
+    t.s = t.s[:lead] + new + t.s[lead + n:]
+    t.src = t.src[:lead] + [anchor] * len(new) + t.src[lead + n:]
+    return True
+
+
+def _normalize_rest(t: _Text, warm: tuple) -> tuple[str, list[int]]:
+    """Steps 4 to 6 of a paragraph that holds none of the characters steps 0 to 3 and the
+    zero-width step need (warm[0]); the same steps as _normalize, each tested with a search
+    of the current text instead of a set of its characters."""
+    _repair_heading(t)  # (it writes no zero-width character)
+    wide = warm[1](t.s)
+    if wide:
+        for c in set(wide):  # _fold_width: each present character replaced
+            t.s = t.s.replace(c, _NARROW[c])
+    if _inner_space(t.s):
+        if " " in t.s or "\t" in t.s:
+            t.sub(_SPACE_BETWEEN_HAN, lambda m: "")
+        t.sub(_SPACE_RUN, lambda m: " ")
+    left = len(t.s) - len(t.s.lstrip())
+    right = len(t.s.rstrip())
+    return t.s[left:right], t.src[left:right]
+
+
+# Once a process normalizes its second document (a batch worker, a server, a warm check):
+# (search for any character that steps 0-3 or the zero-width step need, findall of the
+# full-width characters), both stdlib ``re`` character classes (a set of the paragraph's
+# characters costs about as much as the whole rest of a paragraph's normalizing; the classes,
+# ~3 ms to compile, are not worth it for one document).
+_WARM: list = [None]
+_NORMALIZED = [0]
+
+
+def _warm_tests() -> tuple | None:
+    import re
+
+    changing = _changing()
+    needed = _marker_literals()
+    if changing is None or needed is None:
+        return None  # some step runs on every paragraph
+    if not _COMPAT:
+        fold_compat("")
+    chars = set(_COMPAT[1]) | set(changing) | set(_ZERO_WIDTH_CHARS) | set(_marker_firsts())
+    return _char_class(re, chars).search, _char_class(re, _WIDE).findall
+
+
+def _char_class(re, chars) -> object:
+    """A pattern matching any of the characters (a character outside the BMP: any such character,
+    which only sends a paragraph the exact way)."""
+    codes = sorted(ord(c) for c in chars if ord(c) < 0x10000)
+    ranges = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    body = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    astral = any(ord(c) >= 0x10000 for c in chars)
+    return re.compile(f"[{body}]" + ("|[\U00010000-\U0010FFFF]" if astral else ""))
 
 
 _PINYIN_MARK = object()
@@ -449,6 +516,9 @@ def normalize_document(raw: RawDocument) -> tuple[list[Paragraph], list[str]]:
     noise_lines: list[str] = list(raw.noise)
     label = _label_line()
     value_next = False  # the line after a metadata label is its value
+    _NORMALIZED[0] += 1
+    if _NORMALIZED[0] == 2 and _WARM[0] is None:
+        _WARM[0] = _warm_tests()
     done = [(par, *_normalize(par.text)) for par in raw.paragraphs]
     first, end = _furniture([text for _, text, _ in done])
     for n, (par, text, src) in enumerate(done):
