@@ -73,3 +73,27 @@ def test_a_tampered_entry_is_ignored(cache_home):
     raw[-2] ^= 1  # one bit of the payload
     entry.write_bytes(bytes(raw))
     assert cache.load_ruleset_data(str(rules), _loader({"v": 2}, [(str(rules), "id: a\n")]))[0] == {"v": 2}
+
+
+def test_one_report_checked_as_the_program_ends_with_all_its_output_and_caches(tmp_path):
+    """`python -m fzcheck check FILE` ends with os._exit once done (no interpreter teardown):
+    the same output and exit code as when main returns through the interpreter's own exit
+    (main called from other code), and the caches written (the exit handlers ran)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    sample = str(Path(__file__).resolve().parents[1] / "samples" / "qinghe-town-2023.txt")
+    env = dict(os.environ, FZCHECK_CACHE_DIR=str(tmp_path / "cache"))
+    env.pop("FZCHECK_NO_CACHE", None)
+    through_main = "import sys; from fzcheck.app.cli import main; sys.argv = ['fzcheck', *sys.argv[1:]]; main()"
+    for args in (["check", "-f", "json", sample], ["check", sample], ["check", str(tmp_path / "missing.txt")],
+                 ["check", "--lang", "en", "-f", "markdown", sample]):
+        quick = subprocess.run([sys.executable, "-m", "fzcheck", *args], env=env, capture_output=True, timeout=120)
+        usual = subprocess.run([sys.executable, "-c", through_main, *args], env=env, capture_output=True,
+                               timeout=120)
+        assert (quick.returncode, quick.stdout, quick.stderr) == (usual.returncode, usual.stdout, usual.stderr)
+        assert quick.stdout and quick.returncode in (0, 1, 2)
+    written = {name.split("-")[0] for name in os.listdir(tmp_path / "cache")}
+    assert {"ruleset", "patterns", "checked", "literals"} <= written
