@@ -375,13 +375,16 @@ def _warm_tests() -> tuple | None:
     import re
 
     changing = _changing()
-    needed = _marker_literals()
-    if changing is None or needed is None:
+    markers = [lits for pat, lits in _each_literals() if pat is not _PINYIN_MARK]
+    if changing is None or any(lits is None for lits in markers):
         return None  # some step runs on every paragraph
     if not _COMPAT:
         fold_compat("")
-    chars = set(_COMPAT[1]) | set(changing) | set(_ZERO_WIDTH_CHARS) | set(_marker_firsts())
-    return _char_class(re, chars).search, _char_class(re, _WIDE).findall
+    chars = set(_COMPAT[1]) | set(changing) | set(_ZERO_WIDTH_CHARS)
+    # a marker's literals; a pinyin annotation's "(" and first letter (a "(" alone is common)
+    others = [re.escape(lit) for lits in markers for lit in lits] + [r"\([a-zü%s]" % _TONED]
+    return (re.compile(_char_class(re, chars).pattern + "|" + "|".join(others)).search,
+            _char_class(re, _WIDE).findall)
 
 
 def _char_class(re, chars) -> object:
