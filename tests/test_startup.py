@@ -18,7 +18,8 @@ SAMPLE = ROOT / "samples" / "qinghe-town-2023.txt"
 NOT_NEEDED = ["yaml", "jsonschema", "fzcheck.app.serve", "fzcheck.app.annotate_cmd", "fzcheck.render.summary",
               "fzcheck.rules.validate", "fzcheck.engine.waivers", "zipfile", "docx", "lxml", "pdfminer",
               "importlib.resources", "opencc",  # opencc: the sample is simplified text (tests/test_t2s_skip.py)
-              "pathlib", "fzcheck.rules.tailor", "fzcheck.rules.source", "hashlib", "tomllib"]
+              "pathlib", "fzcheck.rules.tailor", "fzcheck.rules.source", "hashlib", "tomllib", "importlib.util",
+              "fzcheck.app.commands"]
 # the only classes on that path still made by @dataclass (each generates and execs its methods
 # at every start; fzcheck.model.Record is the cheap replacement): none may be added
 DATACLASSES_ALLOWED = {"fzcheck.app.batch.Limits", "fzcheck.app.batch.FileOutcome", "fzcheck.engine.check.Options",
