@@ -4,14 +4,12 @@ The engine returns result objects; only the CLI prints and exits.
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 from fzcheck.engine import frontmatter, kinds, outline
 from fzcheck.engine.doctype import detect as detect_doctype
-from fzcheck.engine.match import MatchContext, _context_literals
-from fzcheck.perf.prefilter import _any_of
+from fzcheck.engine.match import MatchContext, may_match
 from fzcheck.engine.normalize import normalize_document
 from fzcheck.errors import RuleSetError
 from fzcheck.i18n import t
@@ -33,7 +31,7 @@ class Roles:
         for role in order:
             group = groups.get(role)
             pat = group.compiled(year) if group else None
-            if pat is not None and _may_match(pat, text) and pat.search(text):
+            if pat is not None and may_match(pat, text) and pat.search(text):
                 return role
         return None
 
@@ -51,24 +49,7 @@ class Roles:
 
     def starts_next_year(self, text: str, year: int | None) -> bool:
         pat = self.config.next_year_start.compiled(year)
-        return bool(pat is not None and _may_match(pat, text) and pat.search(text))
-
-
-def _may_match(pat, text: str) -> bool:
-    """Whether text holds one of the literals every match of the pattern needs (the keyword
-    prefilter's analysis): without one, the pattern cannot match and need not run."""
-    req = _literal_set(pat.compiled.pattern, pat.compiled.flags)
-    if req is None:
-        return True
-    if len(req) <= 8:
-        return any(lit in text for lit in req)
-    return _any_of(req).search(text) is not None
-
-
-@functools.lru_cache(maxsize=1024)
-def _literal_set(source: str, flags: int) -> frozenset[str] | None:
-    req = _context_literals(source, flags)
-    return None if req is None else frozenset(req)
+        return bool(pat is not None and may_match(pat, text) and pat.search(text))
 
 
 def analyze(raw: RawDocument, ruleset: RuleSet) -> Document:

@@ -14,7 +14,8 @@ import regex
 from fzcheck import lazyre
 
 from fzcheck.i18n import LANGS, pick, t
-from fzcheck.engine.match import MatchContext, closest, evidence, find_hits, found_in, item_status, to_evidence
+from fzcheck.engine.match import (MatchContext, closest, evidence, find_hits, found_in, item_status, may_match,
+                                  to_evidence)
 from fzcheck.model import (ACHIEVEMENTS, FAIL, HIT_DONE, HIT_EXCLUDED, HIT_FOUND, HIT_PROBLEM, ITEM_MISSING, ITEM_PASS, NEXT_YEAR,
                            NOT_APPLICABLE, PARTIAL, PASS, PREAMBLE,
                            Document, Evidence, ItemResult, RuleResult, WhyNot, short_heading)
@@ -106,7 +107,7 @@ FURNITURE = "furniture"
 def _in_furniture(doc: Document, ctx: MatchContext, matchers) -> Evidence | None:
     for m in matchers:
         pat = m.any.compiled(ctx.year)
-        if pat is None:
+        if pat is None or not may_match(pat, ctx.furniture_text()):  # no line holds a literal it needs
             continue
         for line in doc.furniture:
             found = pat.search(line)

@@ -307,6 +307,23 @@ def _context_literals(source: str, flags: int) -> tuple[str, ...] | None:
     return None if req is None else tuple(sorted(req))
 
 
+def may_match(pat: SafePattern, text: str) -> bool:
+    """Whether text holds one of the literals every match of the pattern needs (the keyword
+    prefilter's analysis): without one, the pattern cannot match and need not run."""
+    req = _literal_set(pat.compiled.pattern, pat.compiled.flags)
+    if req is None:
+        return True
+    if len(req) <= 8:
+        return any(lit in text for lit in req)
+    return _any_of(req).search(text) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _literal_set(source: str, flags: int) -> frozenset[str] | None:
+    req = _context_literals(source, flags)
+    return None if req is None else frozenset(req)
+
+
 class MatchContext:
     """One per document, shared by every rule: compiled context patterns, per-sentence facts
     and the prefilter's index of the document's text."""
@@ -332,6 +349,7 @@ class MatchContext:
         self._deeds_of: dict[int, list] = {}
         self.rank_facts: dict[int, tuple] = {}  # evidence(): each sentence's part of the ranking
         self.evidence_facts: dict[int, tuple] = {}  # to_evidence(): each sentence's paragraph, section, original
+        self._furniture: str | None = None
         self._may_cache: dict[str, tuple[dict[int, bool], object]] = {}
         self._anchor_cache: dict[str, dict[int, list[tuple[int, int]]]] = {}
 
@@ -415,6 +433,12 @@ class MatchContext:
             answers[i] = found
         return found
 
+    def furniture_text(self) -> str:
+        """The document's page furniture lines joined (to ask once whether any holds a literal)."""
+        if self._furniture is None:
+            self._furniture = "\n".join(self.doc.furniture)
+        return self._furniture
+
     # -- facts about sentences ---------------------------------------------------
     def is_plan(self, i: int) -> bool:
         if i not in self._plan_cache:
@@ -423,9 +447,11 @@ class MatchContext:
         return self._plan_cache[i]
 
     def titles(self, i: int) -> list[tuple[int, int]]:
-        if i not in self._title_cache:
-            self._title_cache[i] = [m.span() for m in _TITLE.finditer(self.doc.sentences[i].text)]
-        return self._title_cache[i]
+        found = self._title_cache.get(i)
+        if found is None:
+            text = self.doc.sentences[i].text
+            found = self._title_cache[i] = [m.span() for m in _TITLE.finditer(text)] if "《" in text else []
+        return found
 
     def clause(self, i: int, start: int, end: int) -> str:
         """The clause of sentence i around [start, end): between the nearest separators.
