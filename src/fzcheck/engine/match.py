@@ -365,11 +365,11 @@ class MatchContext:
         if not missing:
             return cache
         texts = [self.doc.sentences[i].text for i in missing]
-        parts = _split_parts(group, self.year, pat) if group is not None else None
 
         def spans(text: str, pos: int = 0) -> list[tuple[int, int]]:
-            if parts is not None and len(text) - pos >= _SPLIT_MIN:  # short text: one call costs less
-                merged = _merged_spans(parts, text, pos)
+            if group is not None and len(text) - pos >= _SPLIT_MIN:  # short text: one call costs less
+                parts = _split_parts(group, self.year, pat)  # (compiled only when needed)
+                merged = _merged_spans(parts, text, pos) if parts is not None else None
                 if merged is not None:
                     return merged
             return [m.span() for m in (pat.finditer(text, pos) if pos else pat.finditer(text))]
