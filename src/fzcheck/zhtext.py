@@ -29,6 +29,9 @@ _MD = lazyre.compile(r"(#{1,6})\s+")
 
 def find_heading(text: str) -> tuple[str, float, int] | None:
     """Return (marker, rank, end of marker) when a paragraph opens with an outline marker."""
+    first = text[:1]
+    if "\u4e00" <= first <= "\u9fff" and first != "第" and first not in _CN:
+        return None  # a CJK ideograph (never a digit, in any Unicode version) opens no marker
     md = _MD.match(text)
     if md:
         inner = find_heading(text[md.end():])
