@@ -19,10 +19,10 @@ NOT_NEEDED = ["yaml", "jsonschema", "fzcheck.app.serve", "fzcheck.app.annotate_c
               "fzcheck.rules.validate", "fzcheck.engine.waivers", "zipfile", "docx", "lxml", "pdfminer",
               "importlib.resources", "opencc",  # opencc: the sample is simplified text (tests/test_t2s_skip.py)
               "pathlib", "fzcheck.rules.tailor", "fzcheck.rules.source", "hashlib", "tomllib", "importlib.util",
-              "fzcheck.app.commands"]
+              "fzcheck.app.commands", "signal"]  # signal: batch uses _signal (no enum classes built)
 # the only classes on that path still made by @dataclass (each generates and execs its methods
 # at every start; fzcheck.model.Record is the cheap replacement): none may be added
-DATACLASSES_ALLOWED = {"fzcheck.app.batch.Limits", "fzcheck.app.batch.FileOutcome", "fzcheck.engine.check.Options",
+DATACLASSES_ALLOWED = {"fzcheck.engine.check.Options",
                        "fzcheck.engine.outline.Heading", "fzcheck.engine.match.Hit", "fzcheck.engine.kinds.Kind"}
 
 PROBE = r"""

@@ -22,17 +22,17 @@ ends them on Ctrl-C, SIGTERM or any error, so a batch never hangs.
 from __future__ import annotations
 
 import os
-import signal
+# _signal: what signal re-exports as enums, without importing enum machinery on a check
+import _signal as signal
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from fzcheck.engine.check import check_path
 from fzcheck.errors import FzError, RuleSetError
 from fzcheck.i18n import msg
-from fzcheck.model import DocumentResult
+from fzcheck.model import DocumentResult, Record
 
 DEFAULT_TIMEOUT = 30.0  # seconds per document: reading, normalizing and matching
 POLL = 0.25  # seconds between looks at whether a worker of a pool has ended
@@ -46,26 +46,32 @@ def _trace() -> str:
     return traceback.format_exc()
 
 
-@dataclass
-class Limits:
+class Limits(Record):
     """The budget of one document."""
 
-    timeout: float | None = DEFAULT_TIMEOUT  # None or 0: no limit
-    max_memory: int | None = DEFAULT_MAX_MEMORY
+    __slots__ = _fields = ("timeout", "max_memory")
+
+    def __init__(self, timeout: float | None = DEFAULT_TIMEOUT, max_memory: int | None = DEFAULT_MAX_MEMORY):
+        self.timeout = timeout  # None or 0: no limit
+        self.max_memory = max_memory
 
 
-@dataclass
-class FileOutcome:
+class FileOutcome(Record):
     """What checking one file gave, the same whether it was checked here or on a worker."""
 
-    path: str
-    result: DocumentResult | None = None  # None when the file could not be checked, or only its encoding was kept
-    error: str | None = None  # one line for the user when it was not checked
-    internal: bool = False  # the error is a bug, not the file's fault
-    trace: str = ""
-    passed: bool = False  # the document passes the gate
-    encoded: bytes | None = None  # the document as encode() wrote it (where it was checked)
-    ruleset_error: tuple[str, str | None] | None = None  # (message, where): stops the batch
+    __slots__ = _fields = ("path", "result", "error", "internal", "trace", "passed", "encoded", "ruleset_error")
+
+    def __init__(self, path: str, result: DocumentResult | None = None, error: str | None = None,
+                 internal: bool = False, trace: str = "", passed: bool = False, encoded: bytes | None = None,
+                 ruleset_error: tuple[str, str | None] | None = None):
+        self.path = path
+        self.result = result  # None when the file could not be checked, or only its encoding was kept
+        self.error = error  # one line for the user when it was not checked
+        self.internal = internal  # the error is a bug, not the file's fault
+        self.trace = trace
+        self.passed = passed  # the document passes the gate
+        self.encoded = encoded  # the document as encode() wrote it (where it was checked)
+        self.ruleset_error = ruleset_error  # (message, where): stops the batch
 
 
 def cpu_count() -> int:
