@@ -4,7 +4,6 @@ The engine returns result objects; only the CLI prints and exits.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from fzcheck.engine import frontmatter, kinds, outline
@@ -14,7 +13,7 @@ from fzcheck.engine.normalize import normalize_document
 from fzcheck.errors import RuleSetError
 from fzcheck.i18n import t
 from fzcheck.model import (FAIL, NOT_APPLICABLE, PASS, WAIVED, Document, DocumentResult, Paragraph, RawDocument,
-                           RuleResult)
+                           RuleResult, Record)
 from fzcheck.readers import DEFAULT_MAX_BYTES, read_document
 from fzcheck.readers.text import paragraphs_from_text
 from fzcheck.rules.model import RoleConfig, Rule, RuleSet
@@ -76,14 +75,18 @@ def from_text(text: str, ruleset: RuleSet, path: str = "<text>") -> Document:
     return analyze(RawDocument(path, paragraphs_from_text(text)), ruleset)
 
 
-@dataclass
-class Options:
-    lang: str = "zh"
-    fail_under: float | None = None
-    max_bytes: int = DEFAULT_MAX_BYTES
-    waivers: list[dict[str, Any]] = field(default_factory=list)
-    profile: str | None = None  # a profile name, "auto", or None for the base rules
-    profile_source: str = "command line"  # where the profile was asked for
+class Options(Record):
+    __slots__ = _fields = ("lang", "fail_under", "max_bytes", "waivers", "profile", "profile_source")
+
+    def __init__(self, lang: str = "zh", fail_under: float | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                 waivers: list[dict[str, Any]] | None = None, profile: str | None = None,
+                 profile_source: str = "command line"):
+        self.lang = lang
+        self.fail_under = fail_under
+        self.max_bytes = max_bytes
+        self.waivers = [] if waivers is None else waivers
+        self.profile = profile  # a profile name, "auto", or None for the base rules
+        self.profile_source = profile_source  # where the profile was asked for
 
 
 def evaluate_rule(rule: Rule, doc: Document, ctx: MatchContext, ruleset: RuleSet, lang: str = "zh") -> RuleResult:

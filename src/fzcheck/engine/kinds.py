@@ -6,7 +6,6 @@ an absence, a date), never what any particular element is: that is in the rules.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import regex
@@ -18,7 +17,7 @@ from fzcheck.engine.match import (MatchContext, closest, evidence, find_hits, fo
                                   to_evidence)
 from fzcheck.model import (ACHIEVEMENTS, FAIL, HIT_DONE, HIT_EXCLUDED, HIT_FOUND, HIT_PROBLEM, ITEM_MISSING, ITEM_PASS, NEXT_YEAR,
                            NOT_APPLICABLE, PARTIAL, PASS, PREAMBLE,
-                           Document, Evidence, ItemResult, RuleResult, WhyNot, short_heading)
+                           Document, Evidence, ItemResult, RuleResult, WhyNot, short_heading, Record)
 from fzcheck.engine.outline import iter_sections
 from fzcheck.rules.model import Rule
 from fzcheck.rules.patterns import Group, compile_pattern
@@ -29,18 +28,22 @@ KindFn = Callable[[Rule, Document, MatchContext, str], RuleResult]
 ROLE = "role"
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(Record):
     """A rule kind: its judge and the parameters its rules may carry beside the common
     fields (they arrive in ``rule.params``). ``params`` maps each name to its type (int,
     float, list, or ROLE); ``required`` names those a rule of the kind must give;
     ``needs`` names common fields it must give (evidence). The rule-set schema says the
-    same (tests/test_kinds_schema.py keeps them equal)."""
-    name: str
-    judge: KindFn
-    params: dict[str, Any] = field(default_factory=dict)
-    required: tuple[str, ...] = ()
-    needs: tuple[str, ...] = ()
+    same (tests/test_kinds_schema.py keeps them equal). Made once per kind at import, never changed."""
+
+    __slots__ = _fields = ("name", "judge", "params", "required", "needs")
+
+    def __init__(self, name: str, judge: KindFn, params: dict[str, Any] | None = None,
+                 required: tuple[str, ...] = (), needs: tuple[str, ...] = ()):
+        self.name = name
+        self.judge = judge
+        self.params = {} if params is None else params
+        self.required = required
+        self.needs = needs
 
     def __call__(self, rule: Rule, doc: Document, ctx: MatchContext, lang: str) -> RuleResult:
         return self.judge(rule, doc, ctx, lang)

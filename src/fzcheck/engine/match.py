@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-from dataclasses import dataclass
 
 import regex
 
@@ -23,7 +22,7 @@ from fzcheck import lazyre
 
 from fzcheck.model import (ACHIEVEMENTS, FIRST_RESPONSIBLE, HIT_DONE, HIT_EXCLUDED, HIT_NEGATED, HIT_PLAN,
                            HIT_PROBLEM, ITEM_MISSING, ITEM_NEGATED, ITEM_PASS, ITEM_PLAN_ONLY, ITEM_PROBLEM_ONLY,
-                           NEXT_YEAR, OTHER, SHORTCOMINGS, Document, Evidence, Sentence)
+                           NEXT_YEAR, OTHER, SHORTCOMINGS, Document, Evidence, Sentence, Record)
 from fzcheck.engine.outline import iter_sections
 from fzcheck.perf.cache import joinable_answer, literals
 from fzcheck.perf.prefilter import TextIndex, _any_of, required_literals
@@ -38,15 +37,18 @@ TITLE = "title"
 _FIGURE = lazyre.compile(r"\d")
 
 
-@dataclass
-class Hit:
-    sentence: int  # index into Document.sentences
-    start: int
-    end: int
-    status: str
-    credit: float = 1.0
-    collective: bool = False
-    reason: str = ""  # for a not-counted hit: why (lookalike, title, or a not_deeds reason)
+class Hit(Record):
+    __slots__ = _fields = ("sentence", "start", "end", "status", "credit", "collective", "reason")
+
+    def __init__(self, sentence: int, start: int, end: int, status: str, credit: float = 1.0,
+                 collective: bool = False, reason: str = ""):
+        self.sentence = sentence  # index into Document.sentences
+        self.start = start
+        self.end = end
+        self.status = status
+        self.credit = credit
+        self.collective = collective
+        self.reason = reason  # for a not-counted hit: why (lookalike, title, or a not_deeds reason)
 
 
 def _clause_pattern(src: str) -> SafePattern:

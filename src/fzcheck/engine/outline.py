@@ -7,7 +7,6 @@ marker opens a new section. Markdown ``#`` headings are understood too.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
 
 import regex
@@ -15,7 +14,7 @@ import regex
 from fzcheck import lazyre
 
 from fzcheck.model import (ACHIEVEMENTS, FIRST_RESPONSIBLE, NEXT_YEAR, OTHER, PREAMBLE, SHORTCOMINGS,
-                           Paragraph, Section, Sentence)
+                           Paragraph, Section, Sentence, Record)
 from fzcheck.zhtext import find_heading
 
 _HEAD_END = lazyre.compile(r"[。!?;]")
@@ -26,13 +25,15 @@ _SPLIT_AT = lazyre.compile(r"[。!?;][\"”’)\]]*(?![。!?;\"”’)\]])|,(?=[
 HEADING_MAX = 100
 
 
-@dataclass
-class Heading:
-    para: int
-    marker: str
-    rank: float
-    text: str  # heading text without its marker
-    body_start: int  # offset in the paragraph where the body after the heading starts
+class Heading(Record):
+    __slots__ = _fields = ("para", "marker", "rank", "text", "body_start")
+
+    def __init__(self, para: int, marker: str, rank: float, text: str, body_start: int):
+        self.para = para
+        self.marker = marker
+        self.rank = rank
+        self.text = text  # heading text without its marker
+        self.body_start = body_start  # offset in the paragraph where the body after the heading starts
 
 
 class RoleClassifier(Protocol):
