@@ -526,3 +526,54 @@ def test_a_worker_dying_mid_answer_leaves_no_thread_that_would_hang_the_exit():
     finally:
         if thread is not None and thread.is_alive():  # let this test process end anyway
             writer.close()
+
+
+_CPU_PROBE = r"""
+import resource, sys, threading, time
+from fzcheck.app.batch import _Guard, Limits
+
+def burn(seconds):
+    x = time.process_time()
+    while time.process_time() - x < seconds:
+        pass
+
+before = resource.getrlimit(resource.RLIMIT_CPU)
+if sys.argv[1] == "many":
+    inside = []
+    for _ in range(3):
+        with _Guard(Limits(timeout=0.2), cpu=True):
+            used = resource.getrusage(resource.RUSAGE_SELF)
+            inside.append((resource.getrlimit(resource.RLIMIT_CPU), used.ru_utime + used.ru_stime))
+            burn(0.1)
+    print(repr((before, inside, resource.getrlimit(resource.RLIMIT_CPU))))
+else:  # a document the interval timer cannot stop (not the main thread): the CPU limit ends it
+    def doc():
+        with _Guard(Limits(timeout=0.1), cpu=True):
+            burn(30)
+    t = threading.Thread(target=doc)
+    t.start()
+    t.join()
+    print("survived")
+"""
+
+
+@pytest.mark.skipif(not hasattr(resource, "RLIMIT_CPU"), reason="needs RLIMIT_CPU")
+def test_the_cpu_backstop_limits_each_document_not_the_workers_life(tmp_path):
+    """A worker checks many documents: its CPU limit is this document's budget beyond what it
+    has spent, a soft limit only (a hard limit lowered once can never be raised again, which
+    had capped a worker's whole life at timeout + 10 s of CPU); afterwards the limits are as
+    they were."""
+    out = subprocess.run([sys.executable, "-c", _CPU_PROBE, "many"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    before, inside, after = eval(out.stdout)  # noqa: S307 - our own repr of tuples
+    assert after == before
+    for (soft, hard), spent in inside:
+        assert hard == before[1]  # never lowered
+        assert spent + 5 <= soft <= spent + 7
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGXCPU"), reason="needs SIGXCPU")
+def test_the_cpu_backstop_ends_a_document_the_timer_cannot_stop(tmp_path):
+    """About 6 s of CPU: the 0.1-s budget plus the backstop's 5-s margin."""
+    out = subprocess.run([sys.executable, "-c", _CPU_PROBE, "one"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == -signal.SIGXCPU and "survived" not in out.stdout

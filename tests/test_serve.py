@@ -416,3 +416,52 @@ def test_a_100_report_batch_stays_responsive(tmp_path):
         p = wait(c, b, timeout=180)
         assert [r["state"] for r in p["rows"]] == ["done"] * 100
         assert all(r["score"] > 0 for r in p["rows"])
+
+
+def test_a_report_over_the_time_limit_gets_its_row_and_the_worker_goes_on(tmp_path):
+    """serve checks each report under a time budget (--timeout, the CLI's default 30 s): a file
+    that would hold its worker longer gets an error row saying so, the next files are checked."""
+    slow = ("成立了法治建设领导小组，聘请了常年法律顾问，" * 60000).encode()  # 3.9 MB: over a second
+    with client(tmp_path, jobs=1, timeout=0.2) as c:
+        b = upload(c, ("slow.txt", slow), ("qinghe-town-2023.txt", SAMPLE))["id"]
+        rows = rows_by_name(wait(c, b, timeout=60))
+        assert rows["slow.txt"]["state"] == "error"
+        assert "0.2秒的时间限制" in rows["slow.txt"]["error"] and "fzcheck check --timeout" in rows["slow.txt"]["error"]
+        assert rows["qinghe-town-2023.txt"]["state"] == "done"
+        assert c.app.state.checker().generation == 0  # the worker lived on: no pool was rebuilt
+
+
+def half_an_answer_on_half(path, name, *args):
+    """The workers' function of the next test: for a file named half*, the worker writes the
+    start of a long answer to its result pipe and dies (as if killed while answering)."""
+    import gc
+    import os
+    import struct
+    from multiprocessing.queues import SimpleQueue
+
+    from fzcheck.app.serve.work import check_file
+
+    if name.startswith("half"):
+        for q in [o for o in gc.get_objects() if isinstance(o, SimpleQueue)]:
+            os.write(q._writer.fileno(), struct.pack("!i", 1 << 20) + b"\0" * 16)
+        os._exit(70)
+    return check_file(path, name, *args)
+
+
+def test_a_worker_dying_mid_answer_costs_its_file_only_and_leaves_no_stuck_thread(tmp_path):
+    """A worker killed while writing its answer leaves half a message in the result pipe: the
+    executor's thread then waits for the rest for ever, nothing in flight finishes and the
+    server hangs at exit (CI saw it). serve notices the dead worker itself."""
+    import threading
+    from concurrent.futures.process import _ExecutorManagerThread
+
+    with client(tmp_path, jobs=2, check=half_an_answer_on_half) as c:
+        files = [("half.txt", SAMPLE)] + [(f"r{i}.txt", SAMPLE) for i in range(3)]
+        rows = rows_by_name(wait(c, upload(c, *files)["id"], timeout=60))
+        assert rows["half.txt"]["state"] == "error" and "意外终止" in rows["half.txt"]["error"]
+        assert [rows[f"r{i}.txt"]["state"] for i in range(3)] == ["done"] * 3
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(isinstance(t, _ExecutorManagerThread) and t.is_alive()
+                                              for t in threading.enumerate()):
+        time.sleep(0.1)
+    assert not [t for t in threading.enumerate() if isinstance(t, _ExecutorManagerThread) and t.is_alive()]

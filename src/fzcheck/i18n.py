@@ -278,6 +278,8 @@ _MESSAGES.update({
     "run.worker_died": {"zh": "检查此文件的进程意外终止（内存不足或崩溃），文件未检查", "en": "the process checking this file died (out of memory or a crash); not checked"},
     "run.timeout": {"zh": "检查超过{seconds:g}秒的时间限制，文件过于复杂（可用 --timeout 放宽）", "en": "checking took longer than the limit of {seconds:g} s; the file is too complex (raise it with --timeout)"},
     "run.memory": {"zh": "检查所需内存超过{mb}MB的限制，文件过大或异常（可用 --max-memory 放宽）", "en": "checking needs more than the limit of {mb} MB of memory; the file is too large or hostile (raise it with --max-memory)"},
+    "serve.timeout": {"zh": "检查超过{seconds:g}秒的时间限制，文件过于复杂；可在命令行用 fzcheck check --timeout 放宽后单独检查", "en": "checking took longer than the limit of {seconds:g} s; the file is too complex (check it alone with fzcheck check --timeout)"},
+    "serve.memory": {"zh": "检查所需内存超过{mb}MB的限制，文件过大或异常；可在命令行用 fzcheck check --max-memory 放宽后单独检查", "en": "checking needs more than the limit of {mb} MB of memory; the file is too large or hostile (check it alone with fzcheck check --max-memory)"},
     "run.bad_value": {"zh": "文件内容异常，无法检查：{what}", "en": "the file holds a value that cannot be read: {what}"},
     "in.too_many_lines": {"zh": "超过{n:,}个非空行，不是单份报告（请拆分文件）", "en": "more than {n:,} non-empty lines; not a single report (split the file)"},
     "in.too_complex": {"zh": "文件结构异常：{what}，不是正常的报告", "en": "the file's structure is absurd ({what}); not a report"},

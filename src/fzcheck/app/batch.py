@@ -155,16 +155,19 @@ class _Guard:
                 except (ValueError, OSError):
                     pass
         if self.cpu and lim.timeout:
+            # A backstop for code the interval timer cannot interrupt (a long call in C): the
+            # soft CPU limit, this document's time beyond what the worker has spent so far, ends
+            # the worker with SIGXCPU (left at its default action by _init_worker). Only the
+            # soft limit: a hard limit can never be raised again, and a worker lives for many
+            # documents (lowering it once capped a worker's whole life at timeout + 10 s of CPU).
             try:
                 used = resource.getrusage(resource.RUSAGE_SELF)
                 spent = used.ru_utime + used.ru_stime
                 old = resource.getrlimit(resource.RLIMIT_CPU)
-                soft = int(spent + lim.timeout + 5)
-                hard = soft + 5
+                soft = int(spent + lim.timeout + 5) + 1
                 if old[1] != resource.RLIM_INFINITY:
-                    hard = min(hard, old[1])
-                    soft = min(soft, hard)
-                resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+                    soft = min(soft, old[1])
+                resource.setrlimit(resource.RLIMIT_CPU, (soft, old[1]))
                 self.old_cpu = old
             except (ValueError, OSError):
                 pass
@@ -184,9 +187,7 @@ class _Guard:
                 if self.old_as is not None:
                     resource.setrlimit(resource.RLIMIT_AS, self.old_as)
                 if self.old_cpu is not None:
-                    # the hard CPU limit cannot be raised again: keep it, move the soft one up to it
-                    cur = resource.getrlimit(resource.RLIMIT_CPU)
-                    resource.setrlimit(resource.RLIMIT_CPU, (cur[1], cur[1]))
+                    resource.setrlimit(resource.RLIMIT_CPU, self.old_cpu)
             except (ValueError, OSError):
                 pass
         return False

@@ -28,7 +28,7 @@ def available() -> str | None:
 
 def run(host: str = "127.0.0.1", port: int = 8765, data: str | None = None, open_browser: bool = False,
         token: str | None = None, rules: str | None = None, profile: str | None = None, jobs: int | None = None,
-        max_bytes: int | None = None, echo=print) -> None:
+        max_bytes: int | None = None, timeout: float | None = None, echo=print) -> None:
     import uvicorn
 
     from fzcheck.app.serve.store import default_data_dir
@@ -41,7 +41,7 @@ def run(host: str = "127.0.0.1", port: int = 8765, data: str | None = None, open
         echo(f"fzcheck serve: listening on {host}, beyond this machine: every request needs a token. "
              "Generated one (give --token T to choose it).")
     app = create_app(data_dir, token=token, host=host, rules=rules, profile=profile, jobs=jobs,
-                     max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+                     max_bytes=max_bytes or DEFAULT_MAX_BYTES, timeout=timeout)
     shown = "localhost" if host in ("127.0.0.1", "::1") else ("<this machine's address>" if host in ("0.0.0.0", "::")
                                                                else host)
     url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}/" + (f"?token={token}" if token else "")

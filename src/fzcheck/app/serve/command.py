@@ -19,7 +19,9 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 @click.option("-j", "--jobs", default="auto", show_default=True, metavar="N",
               help="Processes that check the uploaded reports (auto: one per core, at most 4).")
 @click.option("--max-size", default="20MB", show_default=True, help="Largest report file accepted.")
-def serve(host, port, data, open_browser, token, rules, profile, jobs, max_size):
+@click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS",
+              help="Time for one report (reading, normalizing, matching); 0: no limit.")
+def serve(host, port, data, open_browser, token, rules, profile, jobs, max_size, timeout):
     """A local web page to review a batch of reports: drop files or a .zip, read each report
     with its findings beside the text, overrule a call, download the gap report, the matrix,
     the JSON and a waivers file."""
@@ -29,7 +31,7 @@ def serve(host, port, data, open_browser, token, rules, profile, jobs, max_size)
     if missing:
         raise click.ClickException(missing)
     from fzcheck.app.batch import cpu_count, parse_jobs
-    from fzcheck.app.cli import _parse_size
+    from fzcheck.app.cli import _parse_seconds, _parse_size
     from fzcheck.rules.load import load_ruleset
 
     ruleset = load_ruleset(rules)  # a broken rule set stops here, not in the workers
@@ -37,6 +39,7 @@ def serve(host, port, data, open_browser, token, rules, profile, jobs, max_size)
         from fzcheck.rules.profiles import check_requested
 
         check_requested(ruleset, profile)
+    timeout = _parse_seconds(None, None, timeout)
     n = min(4, cpu_count()) if str(jobs).strip().lower() in ("auto", "0") else parse_jobs(jobs)
     run(host=host, port=port, data=data, open_browser=open_browser, token=token, rules=rules, profile=profile,
-        jobs=n, max_bytes=_parse_size(max_size), echo=click.echo)
+        jobs=n, max_bytes=_parse_size(max_size), timeout=timeout, echo=click.echo)

@@ -87,8 +87,9 @@ class Checker:
     """
 
     def __init__(self, store: Store, rules: str | None, profile: str | None, jobs: int, max_bytes: int,
-                 check=check_file):
+                 check=check_file, timeout: float | None = None):
         self.store, self.rules, self.profile, self.max_bytes = store, rules, profile, max_bytes
+        self.timeout = timeout  # seconds a report may take (None: the CLI's default)
         self.jobs = max(1, jobs)
         self.check = check  # a picklable function with check_file's signature (tests put a crash in it)
         self.lock = threading.Lock()
@@ -97,6 +98,8 @@ class Checker:
         self.pool = self._new_pool(self.jobs)
         self.isolation: cf.ThreadPoolExecutor | None = None  # one thread re-checking suspects one by one
         self.ruleset = ruleset_for(rules)
+        self._solo: cf.ProcessPoolExecutor | None = None
+        threading.Thread(target=self._watch, name="fzcheck-watch", daemon=True).start()
 
     def _new_pool(self, jobs: int) -> cf.ProcessPoolExecutor:
         method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
@@ -110,7 +113,8 @@ class Checker:
                 return  # the row stays queued and is checked at the next start
             generation = self.generation
             try:
-                fut = self.pool.submit(self.check, stored, name, self.rules, lang, self.max_bytes, self.profile)
+                fut = self.pool.submit(self.check, stored, name, self.rules, lang, self.max_bytes, self.profile,
+                                    self.timeout)
             except BrokenProcessPool:  # broken a moment ago, before its callbacks ran
                 fut = None
             except RuntimeError:  # shutting down
@@ -159,13 +163,33 @@ class Checker:
         print("fzcheck serve: a checking process died; started a new pool, re-checking its files one by one",
               file=sys.stderr)
 
+    def _watch(self) -> None:
+        """Every POLL seconds, whether a worker of the pool (or of the one-file pool) has ended.
+        The executor notices a dead worker itself, except when it was killed while writing its
+        answer: then the executor's thread waits for the rest of that answer for ever (CPython
+        3.11), no file in flight ever finishes, and the server would hang at exit. Ending the
+        pool (end_executor closes that pipe) makes its futures broken: their files are checked
+        again one by one, as for any dead worker."""
+        import time
+
+        from fzcheck.app.batch import POLL
+
+        while not self.closed:
+            time.sleep(POLL)
+            with self.lock:
+                pool, generation = self.pool, self.generation
+            if _lost_a_worker(pool):
+                self._broken(generation)
+            solo = self._solo
+            if solo is not None and _lost_a_worker(solo):
+                _end(solo)  # its waiting file gets BrokenProcessPool: a row saying the worker died
+
     def _isolate(self, job: tuple) -> None:
         with self.lock:
             if self.closed:
                 return
             if self.isolation is None:
                 self.isolation = cf.ThreadPoolExecutor(1, thread_name_prefix="fzcheck-isolate")
-                self._solo: cf.ProcessPoolExecutor | None = None
             try:
                 self.isolation.submit(self._check_alone, job)
             except RuntimeError:  # shutting down
@@ -179,7 +203,8 @@ class Checker:
         if self._solo is None:
             self._solo = self._new_pool(1)
         try:
-            out = self._solo.submit(self.check, stored, name, self.rules, lang, self.max_bytes, self.profile).result()
+            out = self._solo.submit(self.check, stored, name, self.rules, lang, self.max_bytes, self.profile,
+                                    self.timeout).result()
         except BrokenProcessPool:
             _end(self._solo)
             self._solo = None
@@ -216,6 +241,16 @@ class Checker:
             solo = getattr(self, "_solo", None)
             if solo is not None:
                 _end(solo)
+
+
+def _lost_a_worker(pool: cf.ProcessPoolExecutor) -> bool:
+    for p in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            if p.exitcode is not None:
+                return True
+        except (OSError, ValueError, AssertionError):  # pragma: no cover
+            return True
+    return False
 
 
 def _end(pool: cf.ProcessPoolExecutor) -> None:
@@ -304,9 +339,10 @@ class Guard:
 
 def create_app(data_dir: str | os.PathLike[str], token: str | None = None, host: str = "127.0.0.1",
                rules: str | None = None, profile: str | None = None, jobs: int | None = None,
-               max_bytes: int = DEFAULT_MAX_BYTES, check=None) -> Starlette:
+               max_bytes: int = DEFAULT_MAX_BYTES, check=None, timeout: float | None = None) -> Starlette:
     """The application; ``token`` is required on every request when given. ``check`` replaces the
-    workers' function (a picklable one with :func:`check_file`'s signature; tests crash a worker with it)."""
+    workers' function (a picklable one with :func:`check_file`'s signature; tests crash a worker with it).
+    ``timeout`` is the seconds one report may take (None: the CLI's default; 0: no limit)."""
     store = Store(data_dir)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True)
     state: dict[str, Any] = {}
@@ -316,7 +352,7 @@ def create_app(data_dir: str | os.PathLike[str], token: str | None = None, host:
             from fzcheck.app.batch import cpu_count
 
             state["checker"] = Checker(store, rules, profile, jobs or min(4, cpu_count()), max_bytes,
-                                       check or check_file)
+                                       check or check_file, timeout)
         return state["checker"]
 
     def lang_of(request: Request) -> str:

@@ -35,19 +35,33 @@ def ruleset_for(rules: str | None):
 
 
 def check_file(path: str, name: str, rules: str | None, lang: str, max_bytes: int,
-               profile: str | None = None) -> dict[str, Any]:
-    """{"result": …, "view": …} or {"error": one line for the reviewer}."""
+               profile: str | None = None, timeout: float | None = None) -> dict[str, Any]:
+    """{"result": …, "view": …} or {"error": one line for the reviewer}.
+
+    Under the CLI's budget of one document (``timeout`` seconds, ``fzcheck check``'s default
+    when None, 0 for none; its default --max-memory): a file that would hold the worker longer,
+    or take more memory, gets its row's error instead, and the worker goes on with the next file."""
+    from fzcheck.app.batch import DocumentTimeout, Limits, _Guard
     from fzcheck.engine.check import Options, analyze, check_document
     from fzcheck.errors import FzError
+    from fzcheck.i18n import t
     from fzcheck.readers import read_document
+    from fzcheck.rules.patterns import reset_budget
 
+    limits = Limits() if timeout is None else Limits(timeout=timeout or None)
     try:
         ruleset = ruleset_for(rules)
-        raw = read_document(path, max_bytes)
-        raw.path = name  # results and waivers name the file as the reviewer knows it
-        doc = analyze(raw, ruleset)
-        result = check_document(doc, ruleset, Options(lang=lang, max_bytes=max_bytes, profile=profile))
+        reset_budget()
+        with _Guard(limits, cpu=True):
+            raw = read_document(path, max_bytes)
+            raw.path = name  # results and waivers name the file as the reviewer knows it
+            doc = analyze(raw, ruleset)
+            result = check_document(doc, ruleset, Options(lang=lang, max_bytes=max_bytes, profile=profile))
         return {"result": encode(result, lang), "view": view_of(doc, result, ruleset)}
+    except DocumentTimeout:
+        return {"error": t("serve.timeout", lang, seconds=limits.timeout)}
+    except MemoryError:
+        return {"error": t("serve.memory", lang, mb=(limits.max_memory or 0) >> 20)}
     except FzError as exc:
         return {"error": exc.message}
     except Exception as exc:  # noqa: BLE001 - a bug must not lose the batch; the row says so
