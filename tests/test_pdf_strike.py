@@ -71,6 +71,12 @@ def test_struck_text_warns_and_is_still_read(tmp_path):
     doc = json.loads(CliRunner().invoke(cli, ["check", "-f", "json", str(path)]).output)["documents"][0]
     assert doc["warnings"][0]["id"] == "pdf.struck_through" and "删除线" in doc["warnings"][0]["message"]
     assert doc["score"] > 0  # still checked
+    # the printed reports say it too, under the header
+    md = CliRunner().invoke(cli, ["check", "-f", "markdown", str(path)]).output
+    assert "> 警告：PDF中有10个字带删除线（第1页" in md
+    for args in (["-f", "html"], ["-f", "html", "--gaps-only"]):
+        page = CliRunner().invoke(cli, ["check", *args, str(path)]).output
+        assert '<p class="warning">警告：PDF中有10个字带删除线（第1页' in page
 
 
 @pytest.mark.parametrize("kind", ["plain", "underline", "table_rule"])

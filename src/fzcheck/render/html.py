@@ -40,6 +40,7 @@ table.meta th { text-align: left; color: #546e7a; font-weight: normal; padding: 
 table.meta td { padding: 0.4mm 0; word-break: break-all; }
 table.meta tr.why th, table.meta tr.why td { color: $fail; font-weight: bold; }
 p.doctype { color: $fail; font-size: 13pt; border: 1px solid $fail; padding: 2mm 3mm; }
+p.warning { color: #8a5a00; background: #fff6e0; border-left: 3px solid #d9a400; padding: 1.5mm 3mm; margin: 2mm 0; }
 .scorebox { min-width: 42mm; text-align: center; border: 1pt solid #b0bec5; border-radius: 2mm; padding: 2mm 3mm; }
 .score { font-size: 28pt; font-weight: bold; line-height: 1.1; }
 .score small { font-size: 10pt; color: #546e7a; font-weight: normal; }
@@ -202,7 +203,13 @@ def _header(d: DocumentResult, lang: str) -> str:
             f"<small>/100</small></div>"
             f'<div class="grade">{t("out.label", lang, label=e(t("report.grade", lang)), text=f"<strong>{e(d.grade)}</strong>")}</div>'
             f'<div class="gate {gate}">{e(gate_text(d, lang))}</div>'
-            f'<div class="threshold">{e(t("report.threshold", lang))} {d.threshold:g}</div></div></div>')
+            f'<div class="threshold">{e(t("report.threshold", lang))} {d.threshold:g}</div></div></div>'
+            f"{_warnings(d)}")
+
+
+def _warnings(d: DocumentResult) -> str:
+    """What the reader warns of (struck-through text in a PDF …), under the header."""
+    return "".join(f'<p class="warning">{e(w["message"])}</p>' for w in d.warnings)
 
 
 def _parts(d: DocumentResult, lang: str) -> str:
@@ -223,7 +230,7 @@ def not_a_report(d: DocumentResult, lang: str, foot: str = "") -> str:
             f'<p class="doctype"><strong>{e(doctype_line(d, lang))}</strong></p>'
             f'<table class="meta"><tr><th>{e(t("out.file", lang))}</th><td>{e(d.path)}</td></tr>'
             f'<tr class="why"><th>{e(t("out.gate", lang))}</th><td>{e(gate_text(d, lang))}</td></tr></table>'
-            f"{foot}</section>")
+            f"{_warnings(d)}{foot}</section>")
 
 
 def render_document(d: DocumentResult, lang: str, foot: str = "") -> str:

@@ -74,11 +74,17 @@ def _rule(r: RuleResult, lang: str, gaps_only: bool = False) -> list[str]:
     return out
 
 
+def _warnings(d: DocumentResult) -> list[str]:
+    """What the reader warns of (struck-through text in a PDF …), under the header."""
+    return [line for w in d.warnings for line in ("", f"> {esc(w['message'])}")]
+
+
 def render_document(d: DocumentResult, lang: str, gaps_only: bool = False) -> list[str]:
     if d.not_a_report:  # another kind of document: said so at the top, no score, no rules
         return [f"# {t('out.label', lang, label=t('out.title', lang), text=esc(doc_title(d)))}", "",
                 f"> **{esc(doctype_line(d, lang))}**", "",
-                f"- {t('out.file', lang)}: {esc(d.path)}", f"- {t('out.gate', lang)}: **{gate_text(d, lang)}**"]
+                f"- {t('out.file', lang)}: {esc(d.path)}", f"- {t('out.gate', lang)}: **{gate_text(d, lang)}**",
+                *_warnings(d)]
     year = d.year if d.year is not None else t("report.year_unknown", lang)
     out = [f"# {t('out.label', lang, label=t('out.title', lang), text=esc(doc_title(d)))}", "",
            "| | |", "|---|---|"]
@@ -95,6 +101,7 @@ def render_document(d: DocumentResult, lang: str, gaps_only: bool = False) -> li
     ]
     if gate_reason(d, lang):  # never "未通过" without its reason
         out.append(f"| {t('out.why_fail', lang)} | {esc(gate_reason(d, lang))} |")
+    out += _warnings(d)
     if gaps_only:
         gaps = [r for r in sorted_rules(d.results) if is_gap(r)]
         out += ["", f"## {t('out.gaps_title', lang)} ({len(gaps)})", "", f"_{t('out.gaps_intro', lang)}_", ""]
