@@ -77,6 +77,11 @@ def test_struck_text_warns_and_is_still_read(tmp_path):
     for args in (["-f", "html"], ["-f", "html", "--gaps-only"]):
         page = CliRunner().invoke(cli, ["check", *args, str(path)]).output
         assert '<p class="warning">警告：PDF中有10个字带删除线（第1页' in page
+    docx = pytest.importorskip("docx")
+    from fzcheck.render.annotate import annotate_to_bytes
+
+    first = docx.Document(io.BytesIO(annotate_to_bytes(str(path)))).comments
+    assert "PDF中有10个字带删除线" in next(iter(first)).text  # the title's comment
 
 
 @pytest.mark.parametrize("kind", ["plain", "underline", "table_rule"])

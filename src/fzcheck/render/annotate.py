@@ -156,6 +156,8 @@ def plan_notes(doc: Document, result: DocumentResult, ruleset, lang: str) -> lis
                 threshold=f"{result.threshold:g}"))
     sep = t("sep.list", lang)
     title.add(t("ann.gaps", lang, names=sep.join(gaps)) if gaps else t("ann.no_gaps", lang))
+    for warning in result.warnings:  # what the reader warns of (struck-through text in a PDF …)
+        title.add(warning["message"])
     for r in result.results:
         if r.status in (NOT_APPLICABLE, WAIVED):
             continue
