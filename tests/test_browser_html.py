@@ -15,19 +15,9 @@ import pytest
 from fzcheck.engine.check import check_path
 from fzcheck.render import Report, render
 
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-default-apps", "--disable-extensions", "--enable-logging=stderr", "--v=0"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> str:
-    for name in BROWSERS:
-        path = shutil.which(name)
-        if path:
-            return path
-    pytest.skip("no headless browser: install Chromium (apt-get install chromium) to run the HTML browser tests")
 
 
 def run(browser: str, tmp: Path, page: Path, *extra: str) -> tuple[str, list[str]]:

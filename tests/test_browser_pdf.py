@@ -13,7 +13,6 @@ Skipped, with the reason, when Chromium or the real reports (../shared) are abse
 """
 from __future__ import annotations
 
-import shutil
 import subprocess
 import unicodedata
 
@@ -23,19 +22,9 @@ from fzcheck.engine.check import check_path
 from fzcheck.readers import read_document
 from tests.readers_convert import differences, outcome, to_html
 
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-default-apps", "--disable-extensions"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> str:
-    for name in BROWSERS:
-        path = shutil.which(name)
-        if path:
-            return path
-    pytest.skip("no headless browser: install Chromium (apt-get install chromium) to print web pages to PDF")
 
 
 def print_pdf(browser: str, page, pdf, profile) -> None:

@@ -150,17 +150,6 @@ def test_gaps_only_lists_what_is_missing_why_fix_and_basis(seeds_dir):
 
 # --- printed pages (headless Chromium) ------------------------------------------------------------------------
 
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-
-
-@pytest.fixture(scope="module")
-def browser() -> str:
-    for name in BROWSERS:
-        path = shutil.which(name)
-        if path:
-            return path
-    pytest.skip("no headless browser: install Debian's chromium (apt-get install chromium) to print the pages")
-
 
 def print_pdf(browser: str, page: Path, tmp: Path) -> Path:
     pdf = page.with_suffix(".pdf")

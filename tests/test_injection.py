@@ -80,19 +80,10 @@ def test_sarif_carries_payloads_as_plain_strings(rendered):
     assert "共办理xx件" in texts  # the placeholder's sentence is kept as plain data
 
 
-def test_no_script_runs_in_a_real_browser(rendered, tmp_path):
-    exe = None
-    for name in browser_tools.BROWSERS:
-        import shutil
-
-        exe = shutil.which(name)
-        if exe:
-            break
-    if not exe:
-        pytest.skip("no headless browser: install Chromium (apt-get install chromium) to run this test")
+def test_no_script_runs_in_a_real_browser(rendered, tmp_path, browser):
     page = tmp_path / "evil.html"
     page.write_text(rendered["html"], encoding="utf-8")
-    dom, console = browser_tools.run(exe, tmp_path, page, "--dump-dom")
+    dom, console = browser_tools.run(browser, tmp_path, page, "--dump-dom")
     assert dom, "the browser printed no DOM"
     title = re.search(r"<title>(.*?)</title>", dom, re.S)
     assert title and "PWNED" not in title.group(1), "a script from the report changed the title"

@@ -30,11 +30,11 @@ docx = pytest.importorskip("docx", reason="python-docx (test extra) is not insta
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
+from tests.conftest import find_browser  # noqa: E402
 from tests.readers_convert import to_pdf  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = (ROOT / "samples" / "qinghe-town-2023.txt").read_text(encoding="utf-8")
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
 def _find(names) -> str | None:
@@ -80,7 +80,7 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def driver():
-    browser = _find(BROWSERS)
+    browser = find_browser()
     chromedriver = _find(("chromedriver",))
     if not browser or not chromedriver:
         pytest.skip("no headless Chromium with its driver: install chromium and chromium-driver "

@@ -365,6 +365,18 @@ def _die_with_parent() -> None:
         pass
 
 
+def lost_a_worker(ex) -> bool:
+    """A worker of a ProcessPoolExecutor has ended (killed, out of memory): the pool is broken,
+    whether or not the executor's own manager thread has noticed it yet."""
+    for p in list((getattr(ex, "_processes", None) or {}).values()):
+        try:
+            if p.exitcode is not None:
+                return True
+        except (OSError, AttributeError, ValueError, AssertionError):  # pragma: no cover
+            return True
+    return False
+
+
 def end_executor(ex) -> None:
     """End a ProcessPoolExecutor now: its workers killed, its manager thread ended (within 2 s),
     its futures cancelled or broken; never waits for a worker's work."""
@@ -433,15 +445,7 @@ class _Pool:
         return list((getattr(self.ex, "_processes", None) or {}).values())
 
     def lost_a_worker(self) -> bool:
-        """A worker has ended (killed, out of memory): the pool is broken, whether or not the
-        executor's own manager thread has noticed it yet."""
-        for p in self.processes():
-            try:
-                if p.exitcode is not None:
-                    return True
-            except (OSError, AttributeError, ValueError, AssertionError):  # pragma: no cover
-                return True
-        return False
+        return lost_a_worker(self.ex)
 
     def wait(self, futures, limit: float) -> tuple[set, bool]:
         """Wait for the first of ``futures`` to finish, for at most ``limit`` seconds; every

@@ -208,29 +208,27 @@ def iter_report_files(paths: list[str], warn: Callable[[str, str], None] | None 
             p = Path(raw)
             top = os.path.realpath(p)
             seen: set[str] = set()
+
+            def leaves(full: str) -> bool:
+                """A link out of the folder given: said so, never followed."""
+                if os.path.islink(full) and not _inside(full, top):
+                    if warn is not None:
+                        warn(full, msg("in.symlink_out"))
+                    return True
+                return False
+
             for root, dirs, files in os.walk(p, followlinks=True):
                 real = os.path.realpath(root)
                 if real in seen:
                     dirs[:] = []
                     continue
                 seen.add(real)
-                kept = []
-                for d in sorted(dirs):
-                    full = os.path.join(root, d)
-                    if os.path.islink(full) and not _inside(full, top):
-                        if warn is not None:
-                            warn(full, msg("in.symlink_out"))
-                        continue
-                    kept.append(d)
-                dirs[:] = kept
+                dirs[:] = [d for d in sorted(dirs) if not leaves(os.path.join(root, d))]
                 for f in sorted(files):
                     if not _skipped_in_walk(f):
                         full = os.path.join(root, f)
-                        if os.path.islink(full) and not _inside(full, top):
-                            if warn is not None:
-                                warn(full, msg("in.symlink_out"))
-                            continue
-                        out.append(full)
+                        if not leaves(full):
+                            out.append(full)
         else:
             out.append(raw)
     return out

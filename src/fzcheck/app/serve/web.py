@@ -172,16 +172,16 @@ class Checker:
         again one by one, as for any dead worker."""
         import time
 
-        from fzcheck.app.batch import POLL
+        from fzcheck.app.batch import POLL, lost_a_worker
 
         while not self.closed:
             time.sleep(POLL)
             with self.lock:
                 pool, generation = self.pool, self.generation
-            if _lost_a_worker(pool):
+            if lost_a_worker(pool):
                 self._broken(generation)
             solo = self._solo
-            if solo is not None and _lost_a_worker(solo):
+            if solo is not None and lost_a_worker(solo):
                 _end(solo)  # its waiting file gets BrokenProcessPool: a row saying the worker died
 
     def _isolate(self, job: tuple) -> None:
@@ -241,16 +241,6 @@ class Checker:
             solo = getattr(self, "_solo", None)
             if solo is not None:
                 _end(solo)
-
-
-def _lost_a_worker(pool: cf.ProcessPoolExecutor) -> bool:
-    for p in list((getattr(pool, "_processes", None) or {}).values()):
-        try:
-            if p.exitcode is not None:
-                return True
-        except (OSError, ValueError, AssertionError):  # pragma: no cover
-            return True
-    return False
 
 
 def _end(pool: cf.ProcessPoolExecutor) -> None:
