@@ -90,3 +90,32 @@ def test_no_warning_without_a_strike(tmp_path, kind):
     path.write_bytes(_pdf(underline=kind == "underline", table_rule=kind == "table_rule"))
     assert "warnings" not in read_document(str(path)).meta
     assert check_path(str(path), __import__("fzcheck.rules.load", fromlist=["x"]).load_ruleset()).warnings == []
+
+
+def test_the_web_page_of_a_struck_pdf_warns_too(tmp_path):
+    """fzcheck serve's report page shows the readers' warnings under the header, as the
+    printed reports do; a PDF without a strike shows none."""
+    pytest.importorskip("starlette", reason="the 'serve' extra is not installed")
+    pytest.importorskip("httpx", reason="httpx (test extra) is needed by Starlette's TestClient")
+    import warnings
+    import time
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+    from fzcheck.app.serve.web import create_app
+
+    files = [("files", ("struck.pdf", _pdf(strike="发放资料3000余份"), "application/pdf")),
+             ("files", ("plain.pdf", _pdf(), "application/pdf"))]
+    with TestClient(create_app(tmp_path / "data", jobs=1), base_url="http://127.0.0.1:8765") as c:
+        r = c.post("/api/batches", files=files)
+        assert r.status_code == 201, r.text
+        batch = r.json()["id"]
+        end = time.monotonic() + 60
+        while (p := c.get(f"/api/b/{batch}").json())["done"] < p["total"]:
+            assert time.monotonic() < end, p
+            time.sleep(0.1)
+        rows = {row["name"]: row["n"] for row in p["rows"]}
+        struck = c.get(f"/b/{batch}/r/{rows['struck.pdf']}").text
+        assert '<p class="reader-warning" role="note">警告：PDF中有10个字带删除线（第1页' in struck
+        assert "reader-warning" not in c.get(f"/b/{batch}/r/{rows['plain.pdf']}").text
