@@ -394,4 +394,8 @@ def _any_of_regex(literals: frozenset[str]):
 
     from fzcheck.perf.cache import compile_regex
 
-    return compile_regex("|".join(regex.escape(lit) for lit in sorted(literals, key=lambda x: (-len(x), x))))
+    # regex.escape walks a literal character by character in Python (~0.3 ms for the ~700
+    # literals of a cold check); an alphanumeric literal (CJK, letters, digits) holds no
+    # metacharacter nor space, and it would return it unchanged
+    return compile_regex("|".join(lit if lit.isalnum() else regex.escape(lit)
+                                  for lit in sorted(literals, key=lambda x: (-len(x), x))))
