@@ -339,6 +339,11 @@ def test_overrule_an_item_recomputes_the_rule_and_is_exported(tmp_path):
         page = c.get(f"/b/{b}/r/1").text
         assert 'id="item-enforcement-systems-legal-review" class="no is-reviewed"' in page
         assert "本镇无重大执法决定" in page and "score-reviewed" in page and 'class="reviewed-credit"' in page
+        # the rule's lead says what the review did; the checker's call stays, marked as such
+        row_html = page.split('id="rule-enforcement-systems"')[1].split('<td class="act">')[0]
+        assert '<div class="msg reviewed-msg">复核后：已豁免“重大执法决定法制审核”：本镇无重大执法决定</div>' in row_html
+        assert '<div class="msg muted">检查结果：' in row_html
+        assert page.count("reviewed-msg") == 1  # only the rule a call changed
         row = c.get(f"/api/b/{b}").json()["rows"][0]
         assert row["reviewed"]["overrules"] == 1 and row["reviewed"]["score"] > before["score"]
         text = c.get(f"/b/{b}/waivers.yaml").text

@@ -151,6 +151,17 @@ def _aligned(stored: list[dict[str, Any]], items: list[Any]) -> list[Any]:
     return [by_id.get(i["id"]) for i in stored]
 
 
+def _reviewed_head(reviewed: str, original: str) -> str:
+    """What the reviewer's calls say of a rule (the waiver's words the engine puts before its
+    message: "分项“…”已豁免（理由）"), "" when they changed nothing. The checker's own
+    message, which follows, stays on the page as the checker's call."""
+    if reviewed == original:
+        return ""
+    if original and reviewed.endswith(original):
+        return reviewed[: -len(original)].rstrip("；; ")
+    return reviewed
+
+
 def page_model(data: dict[str, Any], d, reviews: dict[str, dict[str, Any]], lang: str, t) -> dict[str, Any]:
     """Paragraphs with their pieces and margin notes; the rules for the summary."""
     result, view = data["result"], data["view"]
@@ -162,6 +173,7 @@ def page_model(data: dict[str, Any], d, reviews: dict[str, dict[str, Any]], lang
                       "status": o["status"], "reviewed": r.status, "severity": r.severity,
                       "credit": o["credit"], "reviewed_credit": r.credit, "weight": r.weight,
                       "message": o["message"], "fix": o["fix"], "why": _why(o), "review": reviews.get(r.id),
+                      "reviewed_message": _reviewed_head(r.message, o["message"]),
                       "items": [{"id": i["id"], "title": i.get("title") or i["id"], "status": i["status"],
                                  "reviewed": ri.status if ri is not None else i["status"],
                                  "review": reviews.get(review_key(r.id, i["id"]))}
