@@ -149,3 +149,38 @@ def test_csv_cells_never_start_a_formula(tmp_path, sample_path, start):
     cells = [c for row in csv.reader(io.StringIO(res.stdout.lstrip("\ufeff"))) for c in row]
     assert any("HYPERLINK" in c for c in cells)
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")], cells
+
+
+
+@pytest.mark.parametrize("fmt", ["text", "csv", "html", "json", "markdown"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_summary_reads_nothing_for_summary_drops(tmp_path, fmt, lang):
+    """A batch summary keeps (and its workers send back) each report as for_summary() leaves
+    it: every summary format gives, byte for byte, what it gives from the whole results. A
+    renderer that starts to read a quote, message or fix fails here."""
+    import copy
+    import pathlib
+
+    from fzcheck.engine.check import Options
+    from fzcheck.engine.waivers import load_waivers
+    from fzcheck.render.summary import for_summary
+    from fzcheck.rules.load import load_ruleset
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    partial = tmp_path / "partial.txt"
+    partial.write_text("某镇2023年法治政府建设年度报告\n一、主要举措和成效\n成立了法治政府建设领导小组。"
+                       "严格履行公众参与、专家论证程序。2021年曾对重大决策开展社会稳定风险评估。\n二、存在的不足\n执法不规范。\n三、2024年工作安排\n"
+                       "开展合法性审查。\n", encoding="utf-8")
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text("- {rule: legal-advisor, reason: 另行报告}\n"
+                       "- {rule: enforcement-systems, item: legal-review, reason: 无重大执法决定}\n", encoding="utf-8")
+    ruleset = load_ruleset()
+    options = Options(lang=lang, waivers=load_waivers(str(waivers)))
+    docs = [check_path(str(p), ruleset, options) for p in (root / "samples" / "qinghe-town-2023.txt", partial)]
+    assert any(r.evidence for d in docs for r in d.results)  # there is something to drop
+    assert any(i.why_not and i.why_not.evidence for d in docs for r in d.results for i in r.items)  # "not counted"
+    slim = [for_summary(copy.deepcopy(d)) for d in docs]
+    assert not any(r.evidence or r.message for d in slim for r in d.results)
+    errors = [{"path": "bad.doc", "error": "不支持的格式"}]
+    whole = render_summary(Report(ruleset.id, ruleset.version, docs, errors), fmt, lang)
+    assert render_summary(Report(ruleset.id, ruleset.version, slim, errors), fmt, lang) == whole

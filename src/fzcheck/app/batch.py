@@ -62,7 +62,7 @@ class FileOutcome(Record):
     __slots__ = _fields = ("path", "result", "error", "internal", "trace", "passed", "encoded", "ruleset_error")
 
     def __init__(self, path: str, result: DocumentResult | None = None, error: str | None = None,
-                 internal: bool = False, trace: str = "", passed: bool = False, encoded: bytes | None = None,
+                 internal: bool = False, trace: str = "", passed: bool = False, encoded: Any = None,
                  ruleset_error: tuple[str, str | None] | None = None):
         self.path = path
         self.result = result  # None when the file could not be checked, or only its encoding was kept
@@ -70,7 +70,7 @@ class FileOutcome(Record):
         self.internal = internal  # the error is a bug, not the file's fault
         self.trace = trace
         self.passed = passed  # the document passes the gate
-        self.encoded = encoded  # the document as encode() wrote it (where it was checked)
+        self.encoded = encoded  # what encode() made of the document (where it was checked)
         self.ruleset_error = ruleset_error  # (message, where): stops the batch
 
 
@@ -193,7 +193,7 @@ class _Guard:
         return False
 
 
-def _check_one(path: str, ruleset, options, encode: Callable[[DocumentResult], bytes] | None = None,
+def _check_one(path: str, ruleset, options, encode: Callable[[DocumentResult], Any] | None = None,
                worker: bool = False, limits: Limits | None = None) -> FileOutcome:
     """Check one file. An error of the rule set raises here, and on a worker comes back as
     ``ruleset_error`` for the parent to raise; FZCHECK_DEBUG lets a bug raise in this process."""
@@ -312,7 +312,7 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
 
 def check_files(paths: list[str], ruleset, options, jobs: int = 1,
                 progress: Callable[[int], None] | None = None,
-                encode: Callable[[Any], str] | None = None,
+                encode: Callable[[Any], Any] | None = None,
                 limits: Limits | None = None) -> Iterator[FileOutcome]:
     """Check every path; yield a :class:`FileOutcome` per path, in input order.
 
@@ -320,7 +320,8 @@ def check_files(paths: list[str], ruleset, options, jobs: int = 1,
     ``progress(n)`` is called after each group of n files is done. With ``encode``
     (a picklable function of a DocumentResult), each result is encoded where it was
     computed and only the encoding comes back (``outcome.encoded``, ``outcome.passed``):
-    the parent then neither rebuilds nor keeps the result objects. ``limits`` is the
+    the JSON of a document, or the part of it a summary reads; the parent then neither
+    rebuilds nor keeps the whole result objects. ``limits`` is the
     budget of each document (None: the readers' own limits only)."""
     jobs = max(1, min(jobs, len(paths)))
     if jobs == 1 or os.environ.get("FZCHECK_DEBUG"):  # in this process: a bug raises with its traceback
@@ -477,7 +478,7 @@ class _Pool:
 
 
 def _pooled(paths: list[str], ruleset, options, jobs: int, progress: Callable[[int], None] | None,
-            encode: Callable[[Any], str] | None, limits: Limits | None = None) -> Iterator[FileOutcome]:
+            encode: Callable[[Any], Any] | None, limits: Limits | None = None) -> Iterator[FileOutcome]:
     from concurrent.futures.process import BrokenProcessPool
 
     size = chunk_size(len(paths), jobs)

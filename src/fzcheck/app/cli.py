@@ -213,11 +213,14 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
     from fzcheck.i18n import msg
 
     if summary:  # the summary's renderers only when asked for
-        from fzcheck.render.summary import SUMMARY_FORMATS, render_summary
+        from fzcheck.render.summary import SUMMARY_FORMATS, for_summary, render_summary
     fmt = output_format(output, fmt, settings["format"].source != "default",
                         SUMMARY_FORMATS if summary else FORMATS)
     if summary and fmt not in SUMMARY_FORMATS:
         fail(msg("cli.summary_formats", formats=", ".join(SUMMARY_FORMATS), fmt=fmt))
+    as_rows = summary or fmt == "csv"  # a summary's rows: only what they read is kept
+    if as_rows and not summary:
+        from fzcheck.render.summary import for_summary
     if gaps_only and fmt not in GAPS_FORMATS:
         fail(msg("cli.gaps_formats", formats=", ".join(GAPS_FORMATS), fmt=fmt))
     ruleset, options = check_setup(settings, max_size)
@@ -248,7 +251,7 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
     def checked():
         with bar:
             for done in check_files(files, ruleset, options, parse_jobs(jobs), bar,
-                                    JsonDocument(lang) if stream else None, limits):
+                                    JsonDocument(lang) if stream else for_summary if as_rows else None, limits):
                 if done.error is not None:  # a bug or a bad file must not lose the rest
                     errors.append({"path": done.path, "error": done.error})
                     bar.clear()
@@ -258,7 +261,7 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
                 if stream:
                     yield done.encoded
                 else:
-                    documents.append(done.result)
+                    documents.append(done.encoded if as_rows else done.result)
 
     if stream:
         target.write(json_report(report, lang, checked()))

@@ -47,6 +47,20 @@ class Row:
     results: dict[str, RuleResult] = field(default_factory=dict)
 
 
+def for_summary(d: DocumentResult) -> DocumentResult:
+    """A checked report as far as a summary reads it: statuses, titles, scores, the gate and
+    each item's why-not (a row's "not counted"), without the quotes, messages, fixes and
+    descriptions, which no summary prints. A batch summary keeps one per report (its
+    workers send back only this): a third of the whole result, and a third of the time to
+    send it."""
+    for r in d.results:
+        r.evidence = []
+        r.message = r.fix = r.description = ""
+        for i in r.items:
+            i.evidence = []
+    return d
+
+
 def columns(report: Report) -> list[Column]:
     """One column per rule of any report, in the rule set's order (common.catalogue_order);
     the columns that decide the gate first, then the grey ones: info rules and rules only
