@@ -175,3 +175,30 @@ def test_breadcrumb_is_never_the_title(ruleset):
     assert describe(doc.paragraphs, [])["title"] == "某某镇2023年法治政府建设工作报告"
     only = "当前位置：首页 > 通知公告 > 法治政府建设情况报告\n\n2023年，我镇依法行政，建设法治政府。\n"
     assert "title" not in describe(from_text(only, ruleset).paragraphs, [])
+
+
+def test_as_report_scores_what_the_title_calls_another_kind(tmp_path):
+    """--as-report is the reviewer's call: the document is scored as an annual report, in
+    every command that scores one; without it the same file is said to be another kind."""
+    path = tmp_path / "shufa.txt"
+    path.write_text(SHUFA, encoding="utf-8")
+    plain = CliRunner().invoke(cli, ["check", "-f", "json", str(path)])
+    doc = json.loads(plain.output)["documents"][0]
+    assert plain.exit_code == 1 and doc["doctype"]["id"] == "leader-duty-report" and doc["results"] == []
+    forced = CliRunner().invoke(cli, ["check", "-f", "json", "--as-report", str(path)])
+    doc = json.loads(forced.output)["documents"][0]
+    assert doc["doctype"] is None and doc["score"] > 0 and doc["grade"] != "未评分"
+    first = next(r for r in doc["results"] if r["id"] == "first-responsible-duty")
+    assert first["status"] == "pass"  # the text's own words are read as a report's
+    text = CliRunner().invoke(cli, ["check", "--as-report", str(path)]).output
+    assert "不是法治政府建设年度报告" not in text and "党政主要负责人履行第一责任人职责" in text
+    docx = pytest.importorskip("docx")
+    flagged = tmp_path / "flagged.docx"  # the Word copy's title says what the document is
+    CliRunner().invoke(cli, ["annotate", "-o", str(flagged), str(path)])
+    (title,) = [c.text for c in docx.Document(str(flagged)).comments]
+    assert "不是法治政府建设年度报告：这是述法报告" in title and "必备项均已具备" not in title
+    out = tmp_path / "shufa.docx"
+    done = CliRunner().invoke(cli, ["annotate", "--as-report", "-o", str(out), str(path)])
+    assert done.exit_code in (0, 1), done.output
+    comments = [c.text for c in docx.Document(str(out)).comments]
+    assert not any("不是法治政府建设年度报告" in c for c in comments) and len(comments) > 3

@@ -91,7 +91,8 @@ def _parse_size(value: str) -> int:
 @click.option("--fail-under", type=float, metavar="N", help="Score threshold of the gate (as for check).")
 @click.option("--config", "config_path", metavar="FILE", help="Configuration file (default: fzcheck.yaml found upward).")
 @click.option("--max-size", default="20MB", show_default=True, help="Largest input file accepted.")
-def annotate(paths, output, author, lang, rules, profile, waivers, fail_under, config_path, max_size):
+@click.option("--as-report", is_flag=True, help="Score it as an annual report whatever kind of document its title names (as for check).")
+def annotate(paths, output, author, lang, rules, profile, waivers, fail_under, config_path, max_size, as_report):
     """The reviewer's marked-up copy: each report as a Word document with every finding as
     a comment on its sentence (credited, not counted and why, missing at the heading of its
     part, and the score on the title). Needs the `annotate` extra (python-docx >= 1.2).
@@ -119,6 +120,7 @@ def annotate(paths, output, author, lang, rules, profile, waivers, fail_under, c
     lang = settings["lang"].value
     set_message_lang(lang)
     ruleset, options = check_setup(settings, _parse_size(max_size))
+    options.as_report = as_report
     jobs = plan_outputs(list(paths), output)
     if not jobs:
         raise FzError("no report files found in " + ", ".join(paths))

@@ -164,6 +164,10 @@ def output_format(output: str | None, fmt: str, given: bool, allowed: Iterable[s
     return named
 
 
+AS_REPORT_HELP = ("Score every file as an annual report, even one whose title or opening names another kind of "
+                  "document (述法报告, 政务公开年报, 实施方案 …): the reviewer's call.")
+
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-r", "--rules", "rules", metavar="FILE|NAME", help="Rule set file or shipped name (default: annual-report).")
@@ -193,8 +197,9 @@ def output_format(output: str | None, fmt: str, given: bool, allowed: Iterable[s
 @click.option("--gaps-only", is_flag=True,
               help="Only what is missing or partial, why, how to fix it and its basis (text, markdown, html).")
 @click.option("--info", "show_info", is_flag=True, help="SARIF: info rules that are not met as notes.")
+@click.option("--as-report", is_flag=True, help=AS_REPORT_HELP)
 def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_path, max_size, jobs, color,
-          summary, timeout, max_memory, gaps_only, show_info):
+          summary, timeout, max_memory, gaps_only, show_info, as_report):
     """Check reports (files or folders) and print the gap report.
 
     Exit code 0: every report passes; 1: a report fails the gate (score below the
@@ -224,6 +229,7 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
     if gaps_only and fmt not in GAPS_FORMATS:
         fail(msg("cli.gaps_formats", formats=", ".join(GAPS_FORMATS), fmt=fmt))
     ruleset, options = check_setup(settings, max_size)
+    options.as_report = as_report
     documents, errors = [], []
     files = iter_report_files(list(paths), warn=lambda p, m: click.echo(f"fzcheck: {_shown(p)}: {m}", err=True))
     if not files:

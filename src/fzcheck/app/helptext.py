@@ -41,6 +41,11 @@ _ZH: dict[str, str] = {
         "汇总表：每份报告一行、每条规则一列，按得分排序（text、csv、html、json、markdown）。",
     "Time for one report (reading, normalizing, matching); 0: no limit.": "每份报告的时间限制（读取、规范化、匹配）；0 表示不限。",
     "Memory for one report; 0: no limit.": "每份报告的内存限制；0 表示不限。",
+    "Score every file as an annual report, even one whose title or opening names another kind of document "
+    "(述法报告, 政务公开年报, 实施方案 …): the reviewer's call.":
+        "不论标题或开头写的是哪类文件（述法报告、政务公开年报、实施方案……），一律按法治政府建设年度报告评分（由审阅人决定）。",
+    "Score it as an annual report whatever kind of document its title names (as for check).":
+        "不论标题写的是哪类文件，一律按年度报告评分（同 check）。",
     "Only what is missing or partial, why, how to fix it and its basis (text, markdown, html).":
         "只列缺失或部分落实的项：原因、修改建议和依据（text、markdown、html）。",
     "SARIF: info rules that are not met as notes.": "SARIF：把未满足的提示项作为 note 输出。",

@@ -76,17 +76,18 @@ def from_text(text: str, ruleset: RuleSet, path: str = "<text>") -> Document:
 
 
 class Options(Record):
-    __slots__ = _fields = ("lang", "fail_under", "max_bytes", "waivers", "profile", "profile_source")
+    __slots__ = _fields = ("lang", "fail_under", "max_bytes", "waivers", "profile", "profile_source", "as_report")
 
     def __init__(self, lang: str = "zh", fail_under: float | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
                  waivers: list[dict[str, Any]] | None = None, profile: str | None = None,
-                 profile_source: str = "command line"):
+                 profile_source: str = "command line", as_report: bool = False):
         self.lang = lang
         self.fail_under = fail_under
         self.max_bytes = max_bytes
         self.waivers = [] if waivers is None else waivers
         self.profile = profile  # a profile name, "auto", or None for the base rules
         self.profile_source = profile_source  # where the profile was asked for
+        self.as_report = as_report  # score it whatever kind of document its title names (a reviewer's call)
 
 
 def evaluate_rule(rule: Rule, doc: Document, ctx: MatchContext, ruleset: RuleSet, lang: str = "zh") -> RuleResult:
@@ -134,7 +135,7 @@ def check_document(doc: Document, ruleset: RuleSet, options: Options | None = No
     options = options or Options()
     meta = {k: v for k, v in doc.meta.items() if v is not None}
     warnings = [dict(w, message=_warning_text(w, options.lang)) for w in meta.pop("warnings", [])]
-    doctype = detect_doctype(doc, ruleset, options.lang)
+    doctype = None if options.as_report else detect_doctype(doc, ruleset, options.lang)
     if doctype is not None:  # another kind of document: said to be so, not scored, fails the gate
         return DocumentResult(
             path=doc.path, year=doc.year, year_source=doc.year_source, published=doc.published, score=0.0,

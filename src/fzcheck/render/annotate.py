@@ -37,7 +37,7 @@ from typing import Any
 
 from fzcheck.errors import FzError, InputError
 from fzcheck.i18n import pick, t
-from fzcheck.render.common import basis_text, look
+from fzcheck.render.common import basis_text, doctype_line, look
 from fzcheck.model import (ACHIEVEMENTS, FAIL, HIT_DONE, HIT_EXCLUDED, HIT_NEGATED, HIT_PLAN, HIT_PROBLEM,
                            NOT_APPLICABLE, PARTIAL, PASS, WAIVED, Document, DocumentResult, Evidence, RawDocument)
 
@@ -155,7 +155,10 @@ def plan_notes(doc: Document, result: DocumentResult, ruleset, lang: str) -> lis
                 gate=t("report.gate_pass" if result.passed else "report.gate_fail", lang),
                 threshold=f"{result.threshold:g}"))
     sep = t("sep.list", lang)
-    title.add(t("ann.gaps", lang, names=sep.join(gaps)) if gaps else t("ann.no_gaps", lang))
+    if result.not_a_report:  # another kind of document: said so, as every format puts it first
+        title.add(doctype_line(result, lang))
+    else:
+        title.add(t("ann.gaps", lang, names=sep.join(gaps)) if gaps else t("ann.no_gaps", lang))
     for warning in result.warnings:  # what the reader warns of (struck-through text in a PDF …)
         title.add(warning["message"])
     for r in result.results:
