@@ -243,7 +243,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "ann.missing_extra": {"zh": "fzcheck annotate 需要可选组件 annotate（python-docx ≥ 1.2）：pip install \"fzcheck[annotate]\"",
                           "en": "fzcheck annotate needs the optional extra 'annotate' (python-docx >= 1.2): "
                                 "pip install \"fzcheck[annotate]\""},
-    "ann.written": {"zh": "{src} → {out}（{n}条批注）", "en": "{src} → {out} ({n} comments)"},
+    "ann.written": {"zh": "{src} → {out}（{n}条批注）", "en": "{src} → {out} (comments: {n})"},
     "ann.in_footnote": {"zh": "（在脚注{n}中）", "en": "(in footnote {n}) "},
     "ann.in_endnote": {"zh": "（在尾注{n}中）", "en": "(in endnote {n}) "},
 }
