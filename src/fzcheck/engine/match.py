@@ -388,23 +388,22 @@ class MatchContext:
             pos += len(text) + 1
         joined = sep.join(texts)
         found: list[list[tuple[int, int]]] = [[] for _ in texts]
-        alone: list[int] = []
-        p = 0
-        while True:
-            resume = None
-            for a, b in spans(joined, p):
-                k = bisect.bisect_right(starts, a) - 1
-                end_k = starts[k] + len(texts[k])
-                if a < end_k and b <= end_k:
-                    found[k].append((a - starts[k], b - starts[k]))
-                    continue
-                last = bisect.bisect_right(starts, b - 1) - 1  # the sentence of the match's last character
-                alone.extend(range(k if a < end_k else k + 1, last + 1))
-                resume = last + 1
-                break
-            if resume is None or resume >= len(texts):
-                break
-            p = starts[resume]
+        alone: dict[int, None] = {}
+        # One pass over the joined text. A match that runs across (or between) sentences marks
+        # them to be scanned alone, and the scan simply goes on: its next match is the leftmost
+        # from where that one ended, so every later match that starts past those sentences is
+        # the one a scan restarted after them would find (a match straddling the restart point
+        # crosses a boundary itself, and its sentences are scanned alone too). Restarting the
+        # joined scan after each crossing instead read the rest of the text again each time:
+        # quadratic in a long report with many (a 2 MB report: 67 MB scanned for one pattern).
+        for a, b in spans(joined):
+            k = bisect.bisect_right(starts, a) - 1
+            end_k = starts[k] + len(texts[k])
+            if a < end_k and b <= end_k:
+                found[k].append((a - starts[k], b - starts[k]))
+                continue
+            last = bisect.bisect_right(starts, b - 1) - 1  # the sentence of the match's last character
+            alone.update(dict.fromkeys(range(k if a < end_k else k + 1, last + 1)))
         for k in alone:
             found[k] = spans(texts[k])
         for i, spans in zip(missing, found):
