@@ -66,3 +66,14 @@ def test_navigation_prefilter():
     for _ in range(3000):
         s = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
         assert looks_like_navigation(s) == bool(_NAVIGATION.search(s)), repr(s)
+
+
+def test_every_folded_character_is_one_the_quick_test_sees():
+    """A paragraph without a character of _MAY_FOLD skips the compatibility fold (and the
+    table is not made): every character the table folds must be one it finds."""
+    table = N._compat_table()
+    assert len(table) > 1000
+    missed = [hex(k) for k in table if N._MAY_FOLD.search(chr(k)) is None]
+    assert missed == []
+    for s in ("执法―公示", "豈有此理", "⼀、总体情况", "﹐", "｡", "法治政府建设"):
+        assert N._normalize(s) == _every_step(s)
