@@ -130,3 +130,38 @@ def test_yaml_data_is_the_parsed_yaml(cache_home):
     assert cache.yaml_data(text) == cache.yaml_data(text) == yaml.safe_load(text)
     dated = "when: 2024-03-08\n"  # a date is not plain data: not cached, still right
     assert cache.yaml_data(dated) == yaml.safe_load(dated)
+
+
+def test_an_exception_inside_a_cache_read_comes_out_as_itself(tmp_path, monkeypatch):
+    """The document's time limit arrives as an exception from a signal handler, wherever the
+    code is: inside a cache read it must come out as itself, with the file closed (a read
+    through os.fdopen closed the descriptor twice and raised "Bad file descriptor" instead,
+    which serve showed as an internal error, once in CI)."""
+    import os as _os
+
+    from fzcheck.perf import cache
+
+    class Timeout(BaseException):
+        pass
+
+    entry = tmp_path / "entry"
+    entry.write_bytes(b"x" * 1000)
+    real_close = _os.close
+
+    def fdopen(fd, *args, **kwargs):  # a file object made, then dropped, as the signal arrives
+        real_close(fd)
+        raise Timeout
+
+    def read(fd, n):
+        raise Timeout
+
+    open_before = len(_os.listdir("/proc/self/fd")) if _os.path.isdir("/proc/self/fd") else None
+    monkeypatch.setattr(_os, "fdopen", fdopen)
+    monkeypatch.setattr(_os, "read", read)
+    for _ in range(20):
+        with pytest.raises(Timeout):
+            cache._read_bytes(str(entry))
+    monkeypatch.undo()
+    if open_before is not None:
+        assert len(_os.listdir("/proc/self/fd")) == open_before  # nothing left open
+    assert cache._read_bytes(str(entry)) == b"x" * 1000

@@ -141,19 +141,28 @@ def _read_bytes(path: str, limit: int = MAX_ENTRY_BYTES) -> bytes | None:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except (OSError, ValueError):
         return None
+    # Read with os.read on the descriptor this function owns, closed once in ``finally``: a
+    # file object made with os.fdopen could close it first when an exception arrives from a
+    # signal handler (the document's time limit) inside fdopen, and the second close then
+    # raised EBADF in place of that exception (serve reported "Bad file descriptor" instead of
+    # the time limit, once in CI).
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
             return None
-        with os.fdopen(fd, "rb") as fh:
-            fd = -1
-            data = fh.read(limit + 1)
-        return data if len(data) <= limit else None
+        chunks = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks) if size <= limit else None
     except OSError:
         return None
     finally:
-        if fd >= 0:
-            os.close(fd)
+        os.close(fd)
 
 
 _SECRET: list[bytes] = []
