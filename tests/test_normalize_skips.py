@@ -33,8 +33,8 @@ def _every_step(s: str) -> tuple[str, list[int]]:
         t.src = t.src[:lead] + [anchor] * len(new) + t.src[lead + n:]
     t.sub(N._ZERO_WIDTH, lambda m: "")
     t.s = N._fold_width(t.s)
-    t.sub(N._SPACE_BETWEEN_HAN, lambda m: "")
     t.sub(N._SPACE_RUN, lambda m: " ")
+    t.sub(N._SPACE_BETWEEN_HAN, lambda m: "")
     left = len(t.s) - len(t.s.lstrip())
     right = len(t.s.rstrip())
     return t.s[left:right], t.src[left:right]
