@@ -23,6 +23,7 @@ def _every_step(s: str) -> tuple[str, list[int]]:
     changing = N._changing()
     if changing is None or not changing.isdisjoint(t.s):
         t.map_chars(N._converter())
+    t.sub(N._ZERO_WIDTH, lambda m: "")
     stripped = t.s.lstrip()
     lead = len(t.s) - len(stripped)
     fixed = N.repair_shifted_heading(stripped)
@@ -31,7 +32,6 @@ def _every_step(s: str) -> tuple[str, list[int]]:
         anchor = t.src[lead] if t.src else 0
         t.s = t.s[:lead] + new + t.s[lead + n:]
         t.src = t.src[:lead] + [anchor] * len(new) + t.src[lead + n:]
-    t.sub(N._ZERO_WIDTH, lambda m: "")
     t.s = N._fold_width(t.s)
     t.sub(N._SPACE_RUN, lambda m: " ")
     t.sub(N._SPACE_BETWEEN_HAN, lambda m: "")

@@ -314,11 +314,11 @@ def _normalize(s: str) -> tuple[str, list[int]]:
     if changing is None or not changing.isdisjoint(chars):  # OpenCC is loaded only for text it changes
         t.map_chars(_converter())
         chars = set(t.s)
-    if _repair_heading(t):
-        chars = set(t.s)
     # each pattern below needs one of a few characters: a paragraph without them is left as it is
-    if not _ZERO_WIDTH_CHARS.isdisjoint(chars):
+    if not _ZERO_WIDTH_CHARS.isdisjoint(chars):  # before the heading repair, which looks at the start
         t.sub(_ZERO_WIDTH, lambda m: "")
+        chars = set(t.s)
+    if _repair_heading(t):
         chars = set(t.s)
     wide = _WIDE.intersection(chars)
     if wide:
