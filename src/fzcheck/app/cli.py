@@ -218,13 +218,13 @@ def check(paths, rules, fmt, lang, fail_under, output, waivers, profile, config_
     from fzcheck.i18n import msg
 
     if summary:  # the summary's renderers only when asked for
-        from fzcheck.render.summary import SUMMARY_FORMATS, for_summary, render_summary
+        from fzcheck.render.summary import SUMMARY_FORMATS, render_summary
     fmt = output_format(output, fmt, settings["format"].source != "default",
                         SUMMARY_FORMATS if summary else FORMATS)
     if summary and fmt not in SUMMARY_FORMATS:
         fail(msg("cli.summary_formats", formats=", ".join(SUMMARY_FORMATS), fmt=fmt))
     as_rows = summary or fmt == "csv"  # a summary's rows: only what they read is kept
-    if as_rows and not summary:
+    if as_rows:
         from fzcheck.render.summary import for_summary
     if gaps_only and fmt not in GAPS_FORMATS:
         fail(msg("cli.gaps_formats", formats=", ".join(GAPS_FORMATS), fmt=fmt))

@@ -56,6 +56,7 @@ _RADICALS = ("⺁厂⺂乛⺃乚⺄乙⺅亻⺆冂⺉刂⺊卜⺌小⺍小⺎尢
              "⺶羊⺹耂⺺肀⺻聿⺼肉⺽臼⺾艹⺿艹⻀艹⻁虎⻂衤⻃覀⻄西⻅见⻆角⻈讠⻉贝⻊足⻋车⻌辶⻍辶⻎辶"
              "⻏阝⻐钅⻑長⻒镸⻓长⻔门⻕阜⻖阝⻗雨⻘青⻙韦⻚页⻛风⻜飞⻝食⻟飠⻠饣⻢马⻣骨⻤鬼⻥鱼⻦鸟"
              "⻧卤⻨麦⻩黄⻪黾⻫斉⻬齐⻭歯⻮齿⻯竜⻰龙⻱龜⻲亀⻳龟")
+_HORIZONTAL_BAR = 0x2015
 _COMPAT_RANGES = ((0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F), (0xFE10, 0xFE19),
                   (0xFE30, 0xFE4F), (0xFE50, 0xFE6B), (0xFF61, 0xFF64))
 
@@ -64,7 +65,7 @@ def _compat_table() -> dict[int, str]:
     import unicodedata
 
     table = {ord(a): b for a, b in zip(_RADICALS[::2], _RADICALS[1::2])}
-    table[0x2015] = "\u2014"  # ― HORIZONTAL BAR: what a browser's PDF gives for — (2021—2025年)
+    table[_HORIZONTAL_BAR] = "\u2014"  # ― HORIZONTAL BAR: what a browser's PDF gives for — (2021—2025年)
     for lo, hi in _COMPAT_RANGES:
         for cp in range(lo, hi + 1):
             folded = unicodedata.normalize("NFKC", chr(cp))
@@ -74,9 +75,10 @@ def _compat_table() -> dict[int, str]:
 
 
 _COMPAT: list = []  # [table, the set of its characters], made on first use (not at import)
-# Every character the table folds lies in one of these ranges (a test keeps it so): a text with
-# none of them is left as it is, and the table (~0.5 ms to make) is not even made.
-_MAY_FOLD = lazyre.compile("[\u2015\u2e80-\u2fdf\uf900-\ufaff\ufe10-\ufe6b\uff61-\uff64\U0002f800-\U0002fa1f]")
+# The ranges of every character the table folds (the radicals' span, ― and _COMPAT_RANGES): a
+# text with none of them is left as it is, and the table (~0.5 ms to make) is not even made.
+_FOLDED_RANGES = ((min(map(ord, _RADICALS[::2])), max(map(ord, _RADICALS[::2]))), (_HORIZONTAL_BAR,) * 2) + _COMPAT_RANGES
+_MAY_FOLD = lazyre.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _FOLDED_RANGES) + "]")
 
 
 def fold_compat(s: str) -> str:
